@@ -1,0 +1,223 @@
+package dev.otlprelay;
+
+import dev.otlprelay.admin.AdminServer;
+import dev.otlprelay.admin.Readiness;
+import dev.otlprelay.config.EffectiveConfig;
+import dev.otlprelay.config.RelayConfig;
+import dev.otlprelay.export.DebugExporter;
+import dev.otlprelay.export.ExportQueue;
+import dev.otlprelay.export.Exporter;
+import dev.otlprelay.pipeline.FanOut;
+import dev.otlprelay.receive.Admission;
+import dev.otlprelay.receive.Ingest;
+import dev.otlprelay.receive.grpc.GrpcReceiver;
+import dev.otlprelay.receive.http.HttpReceiver;
+import dev.otlprelay.sample.KeepAllSampler;
+import dev.otlprelay.telemetry.RelayMetrics;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * The composition root: builds every stage from a {@link RelayConfig} and wires them
+ * receive → sample → export. Starts downstream first (exporters, then admin, then receivers) and stops
+ * upstream first, so no stage ever hands work to one that is not running. {@link #stop()} is safe to call twice.
+ */
+public final class Relay implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Relay.class.getName());
+    /** Default capacity of a best-effort destination's queue (the debug printer). */
+    private static final long DEBUG_QUEUE_BYTES = 16L * 1024 * 1024;
+
+    private final RelayConfig config;
+    private final RelayMetrics metrics = new RelayMetrics();
+    private final Admission admission;
+    private final Ingest ingest;
+    private final List<ExportQueue> queues = new ArrayList<>();
+    private final Readiness readiness = new Readiness();
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final HttpReceiver http;
+    private final GrpcReceiver grpc;
+    private final AdminServer admin;
+    private volatile boolean stopping;
+    private boolean stopped;
+
+    /** A relay as users run it: the exporters the configuration asks for. */
+    public Relay(RelayConfig config) {
+        this(config, List.of(), line -> LOG.info(line));
+    }
+
+    /**
+     * @param extraExporters destinations added to the configured ones (tests use this to see what the pipeline
+     *                       hands on)
+     * @param debugOut where the debug exporter writes its lines
+     */
+    public Relay(RelayConfig config, List<Exporter> extraExporters, Consumer<String> debugOut) {
+        this.config = config;
+        var receiver = config.receiver();
+        admission = new Admission(receiver.maxInflightBytes());
+        metrics.admissionInflight(admission::inflight);
+        metrics.admissionBudget(admission.budget());
+
+        List<Exporter> exporters = new ArrayList<>(extraExporters);
+        if (debugExporterOn()) {
+            exporters.add(new DebugExporter(debugOut));
+        }
+        for (Exporter e : exporters) {
+            queues.add(new ExportQueue(e, e.pushesBack() ? receiver.maxInflightBytes() * 4 : DEBUG_QUEUE_BYTES,
+                    metrics));
+        }
+        FanOut fanOut = new FanOut(queues);
+        ingest = new Ingest(new KeepAllSampler(fanOut), metrics, receiver.retryAfter());
+
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-accept", true),
+                NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("relay-io", true),
+                NioIoHandler.newFactory());
+        http = new HttpReceiver(receiver.httpAddress(), this::grpcBoundAddress, ingest, admission, metrics,
+                receiver.maxRequestBytes(), boss, workers);
+        grpc = new GrpcReceiver(receiver.grpcAddress(), this::httpBoundAddress, ingest, admission, metrics,
+                receiver.maxGrpcMessageBytes(), boss, workers);
+        admin = new AdminServer(config.admin().address(), metrics, readiness, () -> EffectiveConfig.render(config),
+                boss, workers);
+
+        readiness.add("shutdown", () -> stopping ? "the relay is shutting down" : null);
+        readiness.add("listeners", () -> http.isBound() && grpc.isBound() ? null : "OTLP listeners are not bound");
+        readiness.add("admission", () -> admission.utilisation() >= 0.9
+                ? String.format("in-flight requests hold %.0f%% of the %d-byte admission budget",
+                admission.utilisation() * 100, admission.budget()) : null);
+    }
+
+    public void start() {
+        try {
+            for (ExportQueue q : queues) {
+                q.start();
+            }
+            admin.start();
+            http.start();
+            grpc.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (IOException e) {
+            stop();
+            throw new UncheckedIOException("could not bind " + config.receiver().grpcAddress() + ": "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+        LOG.info("otlp-relay listening: OTLP/HTTP " + httpBoundAddress() + ", OTLP/gRPC " + grpcBoundAddress()
+                + ", admin " + hostPort(config.admin().address().host(), admin.port())
+                + " (/metrics /healthz /readyz)");
+        describeExports();
+    }
+
+    private void describeExports() {
+        if (config.honeycomb().exportEnabled()) {
+            LOG.warning("Honeycomb export: HONEYCOMB_API_KEY is set (" + config.honeycomb().apiKey().get()
+                    + ") but this build has no Honeycomb exporter yet; spans are not sent to Honeycomb");
+        } else {
+            LOG.info("Honeycomb export is off: HONEYCOMB_API_KEY is not set");
+        }
+        if (debugExporterOn()) {
+            LOG.info("debug exporter is on: one line per received batch (debug.enabled: "
+                    + config.debug().enabled().name().toLowerCase() + ")");
+        }
+    }
+
+    /**
+     * {@code debug.enabled: auto} means "on when nothing else exports". This build has no Honeycomb exporter
+     * yet, so auto is on even with a key: spans must go somewhere visible rather than vanish.
+     */
+    private boolean debugExporterOn() {
+        return config.debug().isOn(false);
+    }
+
+    private String httpBoundAddress() {
+        return hostPort(config.receiver().httpAddress().host(), http.port());
+    }
+
+    private String grpcBoundAddress() {
+        return hostPort(config.receiver().grpcAddress().host(), grpc.port());
+    }
+
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * Graceful stop: readiness fails at once, listeners close, requests still arriving are answered 503, queues
+     * drain until the configured deadline; what could not be delivered is counted and logged.
+     */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        stopping = true;
+        ingest.close();
+        http.closeListener();
+        grpc.closeListener();
+        http.close();
+        grpc.close();
+        Duration drain = config.shutdown().drainTimeout();
+        long deadline = System.nanoTime() + drain.toNanos();
+        long lost = 0;
+        for (ExportQueue q : queues) {
+            lost += q.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        for (ExportQueue q : queues) {
+            q.close();
+        }
+        if (lost > 0) {
+            LOG.warning("stopped: " + lost + " spans could not be delivered within the " + drain.toSeconds()
+                    + "s drain deadline (counted in otlp_relay_dropped_spans_total{reason=\"shutdown\"})");
+        } else {
+            LOG.info("stopped: every accepted span was handed to its destinations");
+        }
+        admin.close();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        metrics.close();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public boolean isReady() {
+        return readiness.problems().isEmpty();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public int grpcPort() {
+        return grpc.port();
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    public RelayMetrics metrics() {
+        return metrics;
+    }
+
+    public Admission admission() {
+        return admission;
+    }
+}

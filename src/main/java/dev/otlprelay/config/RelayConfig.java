@@ -1,0 +1,32 @@
+package dev.otlprelay.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The whole, validated configuration, built once by {@link ConfigLoader}.
+ *
+ * @param source the configuration file that was loaded (absolute), or {@code null} when none was
+ */
+public record RelayConfig(ReceiverConfig receiver, AdminConfig admin, HoneycombConfig honeycomb,
+                          DebugExporterConfig debug, ShutdownConfig shutdown, Path source) {
+
+    public RelayConfig {
+        Objects.requireNonNull(receiver, "receiver");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(honeycomb, "honeycomb");
+        Objects.requireNonNull(debug, "debug");
+        Objects.requireNonNull(shutdown, "shutdown");
+    }
+
+    /** Every documented default, no file. */
+    public static RelayConfig defaults() {
+        return new RelayConfig(ReceiverConfig.defaults(), AdminConfig.defaults(), HoneycombConfig.defaults(),
+                DebugExporterConfig.defaults(), ShutdownConfig.defaults(), null);
+    }
+
+    /** Whether the debug exporter runs, with {@code auto} resolved against the Honeycomb key. */
+    public boolean debugExporterOn() {
+        return debug.isOn(honeycomb.exportEnabled());
+    }
+}

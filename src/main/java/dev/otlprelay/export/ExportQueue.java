@@ -1,0 +1,202 @@
+package dev.otlprelay.export;
+
+import dev.otlprelay.pipeline.Acceptance;
+import dev.otlprelay.pipeline.Batch;
+import dev.otlprelay.pipeline.DropReason;
+import dev.otlprelay.pipeline.FanOut;
+import dev.otlprelay.telemetry.RelayMetrics;
+import io.micrometer.core.instrument.Counter;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A destination's bounded queue and its sending thread: the receiver only ever appends here, and a slow or dead
+ * destination fills its own queue, never the receiver's threads nor another destination's queue.
+ *
+ * <p>Accounting, for each destination at every instant:
+ * {@code enqueued_spans = sent_spans + dropped_spans{reason} + queued_spans}; a batch whose {@code export}
+ * is in progress still counts as queued.
+ */
+public final class ExportQueue implements FanOut.Destination, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ExportQueue.class.getName());
+
+    private final Exporter exporter;
+    private final long capacityBytes;
+    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    private final Thread worker;
+    private final Counter enqueued;
+    private final Counter sent;
+    private final RelayMetrics metrics;
+    private long queuedBytes;
+    private long queuedSpans;
+    private boolean closed;
+    private Entry inFlight;
+
+    private record Entry(Batch batch, long enqueuedNanos) {
+    }
+
+    public ExportQueue(Exporter exporter, long capacityBytes, RelayMetrics metrics) {
+        if (capacityBytes <= 0) {
+            throw new IllegalArgumentException("capacityBytes: " + capacityBytes + " (expected: > 0)");
+        }
+        this.exporter = exporter;
+        this.capacityBytes = capacityBytes;
+        this.metrics = metrics;
+        this.enqueued = metrics.enqueuedSpans(exporter.name());
+        this.sent = metrics.sentSpans(exporter.name());
+        metrics.exporterQueue(exporter.name(), this::queuedBytes, capacityBytes, this::oldestAgeSeconds);
+        io.micrometer.core.instrument.Gauge.builder("otlp.relay.exporter.queue.spans", this::queuedSpans)
+                .tag("exporter", exporter.name()).description("Spans accepted by the destination and not yet sent")
+                .register(metrics.registry());
+        this.worker = new Thread(this::sendLoop, "export-" + exporter.name());
+        this.worker.setDaemon(true);
+    }
+
+    public String name() {
+        return exporter.name();
+    }
+
+    public void start() {
+        worker.start();
+    }
+
+    @Override
+    public synchronized boolean hasRoomFor(Batch batch) {
+        return !exporter.pushesBack() || (!closed && queuedBytes + batch.sizeBytes() <= capacityBytes);
+    }
+
+    @Override
+    public Acceptance accept(Batch batch) {
+        enqueued.increment(batch.spanCount());
+        synchronized (this) {
+            // A destination that pushes back was asked hasRoomFor() first; a concurrent request may overshoot the
+            // capacity by one batch, which is bounded by the admission budget.
+            boolean full = queuedBytes + batch.sizeBytes() > capacityBytes && !exporter.pushesBack();
+            if (!closed && !full) {
+                queue.addLast(new Entry(batch, System.nanoTime()));
+                queuedBytes += batch.sizeBytes();
+                queuedSpans += batch.spanCount();
+                notifyAll();
+                return Acceptance.ACCEPTED;
+            }
+        }
+        drop(batch, DropReason.QUEUE_FULL);
+        return Acceptance.ACCEPTED;
+    }
+
+    public synchronized long queuedBytes() {
+        return queuedBytes;
+    }
+
+    public synchronized long queuedSpans() {
+        return queuedSpans;
+    }
+
+    public long capacityBytes() {
+        return capacityBytes;
+    }
+
+    /** Age of the oldest batch not yet sent, including one being sent; 0 when empty. */
+    public synchronized double oldestAgeSeconds() {
+        Entry oldest = inFlight != null ? inFlight : queue.peekFirst();
+        return oldest == null ? 0 : (System.nanoTime() - oldest.enqueuedNanos) / 1e9;
+    }
+
+    private void sendLoop() {
+        while (true) {
+            Entry entry;
+            synchronized (this) {
+                while (queue.isEmpty() && !closed) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (queue.isEmpty()) {
+                    return;
+                }
+                entry = queue.pollFirst();
+                inFlight = entry;
+            }
+            Batch batch = entry.batch();
+            boolean delivered = false;
+            try {
+                exporter.export(batch);
+                delivered = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, exporter.name() + ": dropping " + batch.spanCount() + " spans: " + e);
+            }
+            synchronized (this) {
+                if (delivered) {
+                    sent.increment(batch.spanCount());
+                } else {
+                    metrics.droppedSpans(exporter.name(), Thread.currentThread().isInterrupted()
+                            ? DropReason.SHUTDOWN.tag() : DropReason.EXPORT_FAILED.tag()).increment(batch.spanCount());
+                }
+                inFlight = null;
+                queuedBytes -= batch.sizeBytes();
+                queuedSpans -= batch.spanCount();
+                notifyAll();
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void drop(Batch batch, DropReason reason) {
+        metrics.droppedSpans(exporter.name(), reason.tag()).increment(batch.spanCount());
+    }
+
+    /**
+     * Stops taking batches and waits until everything queued is sent or the time is up; what is left then is
+     * counted as dropped with reason {@code shutdown}. Returns the number of spans that could not be delivered.
+     */
+    public long drain(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+            while ((inFlight != null || !queue.isEmpty()) && System.nanoTime() < deadline) {
+                try {
+                    long leftMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                    wait(leftMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        worker.interrupt();
+        try {
+            worker.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long lost = 0;
+        synchronized (this) {
+            for (Entry e : queue) {
+                drop(e.batch(), DropReason.SHUTDOWN);
+                lost += e.batch().spanCount();
+                queuedBytes -= e.batch().sizeBytes();
+                queuedSpans -= e.batch().spanCount();
+            }
+            queue.clear();
+        }
+        if (lost > 0) {
+            LOG.warning(exporter.name() + ": " + lost + " spans could not be delivered before the shutdown deadline");
+        }
+        return lost;
+    }
+
+    @Override
+    public void close() {
+        drain(Duration.ZERO);
+        exporter.close();
+    }
+}

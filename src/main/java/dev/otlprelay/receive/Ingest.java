@@ -1,0 +1,189 @@
+package dev.otlprelay.receive;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.otlprelay.pipeline.Acceptance;
+import dev.otlprelay.pipeline.BatchConsumer;
+import dev.otlprelay.pipeline.ClientContext;
+import dev.otlprelay.pipeline.PassthroughBatch;
+import dev.otlprelay.pipeline.TraceBatch;
+import dev.otlprelay.telemetry.RelayMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * The transport-neutral core of both receivers: decode → validate ids → hand on → answer. The transports only
+ * move bytes and hold the admission budget; everything a client can observe about a body is decided here, once.
+ *
+ * <p>Accounting, per transport: every span of a decodable request is counted exactly once, as
+ * {@code accepted_spans} (handed on) or {@code refused_spans{reason}} (invalid id, or the pipeline was full).
+ * Requests that cannot be decoded are counted in {@code refused_requests{reason}}.
+ */
+public final class Ingest {
+    /** Messages may be large and nested; protobuf's default recursion limit of 100 is what the SDKs assume too. */
+    private static final int MAX_MESSAGE_BYTES = Integer.MAX_VALUE;
+
+    private final BatchConsumer next;
+    private final RelayMetrics metrics;
+    private final Duration retryAfter;
+    private volatile boolean closing;
+
+    public Ingest(BatchConsumer next, RelayMetrics metrics, Duration retryAfter) {
+        this.next = next;
+        this.metrics = metrics;
+        this.retryAfter = retryAfter;
+    }
+
+    /** From now on every request is answered "unavailable, retry later": the relay is shutting down. */
+    public void close() {
+        closing = true;
+    }
+
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** Handles one trace export request whose (decompressed) body is {@code body[offset, offset+length)}. */
+    public OtlpOutcome traces(byte[] body, int offset, int length, Encoding encoding, ClientContext client) {
+        String transport = client.transport();
+        metrics.requestBytes(transport).record(length);
+        if (closing) {
+            return refuse(transport, "shutting_down");
+        }
+        ExportTraceServiceRequest request;
+        try {
+            request = encoding == Encoding.JSON
+                    ? OtlpJson.merge(body, offset, length, ExportTraceServiceRequest.newBuilder()).build()
+                    : parseProtobuf(body, offset, length);
+        } catch (InvalidRequestException e) {
+            return invalid(transport, encoding, e.getMessage());
+        }
+        SpanValidator.Result valid = SpanValidator.validate(request);
+        if (valid.rejectedSpans() > 0) {
+            metrics.refusedSpans(transport, "invalid_id").increment(valid.rejectedSpans());
+        }
+        if (valid.validSpans() > 0) {
+            TraceBatch batch = new TraceBatch(valid.request(), valid.validSpans(), length, client, System.nanoTime());
+            if (next.accept(batch) == Acceptance.RETRY_LATER) {
+                metrics.refusedSpans(transport, "queue_full").increment(valid.validSpans());
+                return refuse(transport, "queue_full");
+            }
+            metrics.acceptedSpans(transport).increment(valid.validSpans());
+        }
+        if (valid.rejectedSpans() > 0) {
+            return OtlpOutcome.partial(valid.rejectedSpans(), valid.rejectedSpans() + " of "
+                    + (valid.rejectedSpans() + valid.validSpans()) + " spans rejected for invalid ids; first: "
+                    + valid.firstProblem());
+        }
+        return OtlpOutcome.ok();
+    }
+
+    /**
+     * Handles a metrics or logs request: it is checked to decode (so a client learns at once that it sent
+     * garbage) and handed on as received.
+     */
+    public OtlpOutcome passthrough(PassthroughBatch.Signal signal, byte[] body, int offset, int length,
+                                   Encoding encoding, ClientContext client) {
+        String transport = client.transport();
+        metrics.requestBytes(transport).record(length);
+        if (closing) {
+            return refuse(transport, "shutting_down");
+        }
+        try {
+            checkDecodes(signal, body, offset, length, encoding);
+        } catch (InvalidRequestException e) {
+            return invalid(transport, encoding, e.getMessage());
+        }
+        if (length == 0) {
+            return OtlpOutcome.ok();
+        }
+        byte[] copy = offset == 0 && length == body.length ? body : Arrays.copyOfRange(body, offset, offset + length);
+        PassthroughBatch batch = new PassthroughBatch(signal, copy, encoding == Encoding.JSON
+                ? PassthroughBatch.Encoding.JSON : PassthroughBatch.Encoding.PROTOBUF, length, client, System.nanoTime());
+        if (next.accept(batch) == Acceptance.RETRY_LATER) {
+            return refuse(transport, "queue_full");
+        }
+        metrics.passthroughRequests(transport, signal.label()).increment();
+        return OtlpOutcome.ok();
+    }
+
+    /** A refusal the client should retry; counted by reason. */
+    public OtlpOutcome refuse(String transport, String reason) {
+        metrics.refusedRequests(transport, reason).increment();
+        String message = switch (reason) {
+            case "shutting_down" -> "the relay is shutting down; retry against another instance or later";
+            case "queue_full" -> "a destination's queue is full; retry after the delay";
+            case "admission" -> "the relay is at its in-flight byte budget; retry after the delay";
+            default -> "temporarily unavailable (" + reason + "); retry after the delay";
+        };
+        return OtlpOutcome.unavailable(reason, message, retryAfter);
+    }
+
+    /** A failure of the request as a whole, counted by reason. */
+    public OtlpOutcome fail(String transport, OtlpOutcome.Kind kind, String reason, String message) {
+        metrics.refusedRequests(transport, reason).increment();
+        return OtlpOutcome.failure(kind, reason, message);
+    }
+
+    private OtlpOutcome invalid(String transport, Encoding encoding, String message) {
+        return fail(transport, OtlpOutcome.Kind.BAD_REQUEST, encoding == Encoding.JSON ? "invalid_json"
+                : "invalid_protobuf", message);
+    }
+
+    private static ExportTraceServiceRequest parseProtobuf(byte[] body, int offset, int length)
+            throws InvalidRequestException {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(body, offset, length);
+            in.setSizeLimit(MAX_MESSAGE_BYTES);
+            ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(in);
+            in.checkLastTagWas(0);
+            return request;
+        } catch (InvalidProtocolBufferException e) {
+            throw protobufError("ExportTraceServiceRequest", e);
+        } catch (IOException e) {
+            throw new InvalidRequestException("invalid OTLP/protobuf ExportTraceServiceRequest: " + e.getMessage());
+        }
+    }
+
+    private static void checkDecodes(PassthroughBatch.Signal signal, byte[] body, int offset, int length,
+                                     Encoding encoding) throws InvalidRequestException {
+        if (encoding == Encoding.JSON) {
+            switch (signal) {
+                case METRICS -> OtlpJson.merge(body, offset, length, ExportMetricsServiceRequest.newBuilder());
+                case LOGS -> OtlpJson.merge(body, offset, length, ExportLogsServiceRequest.newBuilder());
+            }
+            return;
+        }
+        String type = signal == PassthroughBatch.Signal.METRICS ? "ExportMetricsServiceRequest"
+                : "ExportLogsServiceRequest";
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(body, offset, length);
+            switch (signal) {
+                case METRICS -> ExportMetricsServiceRequest.parseFrom(in);
+                case LOGS -> ExportLogsServiceRequest.parseFrom(in);
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw protobufError(type, e);
+        } catch (IOException e) {
+            throw new InvalidRequestException("invalid OTLP/protobuf " + type + ": " + e.getMessage());
+        }
+    }
+
+    private static InvalidRequestException protobufError(String type, InvalidProtocolBufferException e) {
+        return new InvalidRequestException("invalid OTLP/protobuf " + type + ": " + e.getMessage()
+                + " (expected: a binary protobuf-encoded " + type + "; for JSON send Content-Type: application/json)");
+    }
+
+    /** The two body encodings OTLP defines. */
+    public enum Encoding { PROTOBUF, JSON }
+
+    /** Counter for the spans of a request refused before decoding; exposed for the transports. */
+    Counter refusedRequests(String transport, String reason) {
+        return metrics.refusedRequests(transport, reason);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.otlprelay.receive.http;
+
+import dev.otlprelay.config.HostPort;
+import dev.otlprelay.receive.Admission;
+import dev.otlprelay.receive.Ingest;
+import dev.otlprelay.telemetry.RelayMetrics;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The OTLP/HTTP listener (default port 4318). Its pipeline, per connection:
+ * <pre>
+ *   ProtocolSniffer ─┬─ HTTP/1.1: HttpServerCodec → IdleStateHandler → OtlpHttpHandler
+ *                    └─ HTTP/2:   Http2FrameCodec → GrpcOnHttpPortHandler (tells gRPC clients where to go)
+ * </pre>
+ */
+public final class HttpReceiver implements AutoCloseable {
+    private static final int IDLE_SECONDS = 120;
+
+    private final HostPort address;
+    private final Supplier<String> grpcAddress;
+    private final Ingest ingest;
+    private final Admission admission;
+    private final RelayMetrics metrics;
+    private final long maxRequestBytes;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ChannelGroup connections = new DefaultChannelGroup("otlp-http", GlobalEventExecutor.INSTANCE);
+    private Channel listener;
+
+    public HttpReceiver(HostPort address, Supplier<String> grpcAddress, Ingest ingest, Admission admission,
+                        RelayMetrics metrics, long maxRequestBytes, EventLoopGroup boss, EventLoopGroup workers) {
+        this.address = address;
+        this.grpcAddress = grpcAddress;
+        this.ingest = ingest;
+        this.admission = admission;
+        this.metrics = metrics;
+        this.maxRequestBytes = maxRequestBytes;
+        this.boss = boss;
+        this.workers = workers;
+    }
+
+    public void start() throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast("sniff", new ProtocolSniffer(new Installer()));
+                    }
+                });
+        listener = b.bind(new InetSocketAddress(address.host(), address.port())).sync().channel();
+    }
+
+    private final class Installer implements ProtocolSniffer.Installer {
+        @Override
+        public void http1(ChannelHandlerContext sniffer) {
+            sniffer.pipeline().addAfter(sniffer.name(), "otlp", new OtlpHttpHandler(ingest, admission, metrics,
+                    maxRequestBytes));
+            sniffer.pipeline().addAfter(sniffer.name(), "idle", new IdleStateHandler(IDLE_SECONDS, 0, 0,
+                    TimeUnit.SECONDS));
+            sniffer.pipeline().addAfter(sniffer.name(), "http", new HttpServerCodec());
+        }
+
+        @Override
+        public void http2(ChannelHandlerContext sniffer) {
+            sniffer.pipeline().addAfter(sniffer.name(), "grpc-hint", new GrpcOnHttpPortHandler(grpcAddress));
+            sniffer.pipeline().addAfter(sniffer.name(), "h2", Http2FrameCodecBuilder.forServer().build());
+        }
+    }
+
+    /** The bound port (useful when configured as 0). */
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    public boolean isBound() {
+        return listener != null && listener.isActive();
+    }
+
+    /** Stops accepting connections; open ones finish their current request. */
+    public void closeListener() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeListener();
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

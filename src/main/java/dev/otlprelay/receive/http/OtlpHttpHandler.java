@@ -1,0 +1,351 @@
+package dev.otlprelay.receive.http;
+
+import com.google.protobuf.Message;
+import dev.otlprelay.pipeline.ClientContext;
+import dev.otlprelay.pipeline.PassthroughBatch;
+import dev.otlprelay.receive.Admission;
+import dev.otlprelay.receive.Ingest;
+import dev.otlprelay.receive.OtlpErrors;
+import dev.otlprelay.receive.OtlpJson;
+import dev.otlprelay.receive.OtlpOutcome;
+import dev.otlprelay.telemetry.RelayMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Handles OTLP/HTTP requests on one connection, one at a time: route, check media type and encoding, read the
+ * body under the size limit and the admission budget, inflate it boundedly, hand it to {@link Ingest}, answer.
+ *
+ * <p>Errors found before the body is read (404, 405, 415, 413 by {@code Content-Length}, 503) are answered at
+ * once; the rest of that body is then read and discarded so the connection stays usable, up to a cap.
+ */
+final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
+    static final String TRANSPORT = RelayMetrics.TRANSPORT_HTTP;
+    /** After an early answer, read and discard at most this much more before closing the connection. */
+    private static final long MAX_DISCARD_BYTES = 64L * 1024 * 1024;
+
+    private final Ingest ingest;
+    private final Admission admission;
+    private final RelayMetrics metrics;
+    private final long maxRequestBytes;
+
+    // The request being read on this connection.
+    private Route route;
+    private String responseType;
+    private Ingest.Encoding encoding;
+    private boolean gzip;
+    private boolean keepAlive;
+    private ClientContext client;
+    private ByteBuf body;
+    private long reserved;
+    private boolean discarding;
+    private long discarded;
+
+    OtlpHttpHandler(Ingest ingest, Admission admission, RelayMetrics metrics, long maxRequestBytes) {
+        this.ingest = ingest;
+        this.admission = admission;
+        this.metrics = metrics;
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    /** The three OTLP/HTTP paths. */
+    enum Route {
+        TRACES("/v1/traces", OtlpErrors.Signal.TRACES, null),
+        METRICS("/v1/metrics", OtlpErrors.Signal.METRICS, PassthroughBatch.Signal.METRICS),
+        LOGS("/v1/logs", OtlpErrors.Signal.LOGS, PassthroughBatch.Signal.LOGS);
+
+        final String path;
+        final OtlpErrors.Signal signal;
+        final PassthroughBatch.Signal passthrough;
+
+        Route(String path, OtlpErrors.Signal signal, PassthroughBatch.Signal passthrough) {
+            this.path = path;
+            this.signal = signal;
+            this.passthrough = passthrough;
+        }
+
+        static Route of(String path) {
+            for (Route r : values()) {
+                if (r.path.equals(path)) {
+                    return r;
+                }
+            }
+            return null;
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+        if (msg instanceof HttpRequest request) {
+            startRequest(ctx, request);
+        }
+        if (msg instanceof HttpContent content) {
+            if (discarding) {
+                discard(ctx, content);
+            } else if (body != null) {
+                append(ctx, content);
+            }
+        }
+    }
+
+    private void startRequest(ChannelHandlerContext ctx, HttpRequest request) {
+        resetRequest();
+        keepAlive = HttpUtil.isKeepAlive(request);
+        route = null;
+        String contentType = mediaType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        // Answers use the request's own media type when it is an OTLP one, JSON (readable) otherwise.
+        responseType = switch (contentType) {
+            case "application/x-protobuf", "application/protobuf" -> contentType;
+            default -> "application/json";
+        };
+        if (request.decoderResult().isFailure()) {
+            keepAlive = false;
+            answerEarly(ctx, request, ingest.fail(TRANSPORT, OtlpOutcome.Kind.BAD_REQUEST, "malformed_http",
+                    "malformed HTTP request: " + request.decoderResult().cause().getMessage()));
+            return;
+        }
+        String path = pathOf(request.uri());
+        route = Route.of(path);
+        if (route == null) {
+            answerEarly(ctx, request, ingest.fail(TRANSPORT, OtlpOutcome.Kind.NOT_FOUND, "wrong_path",
+                    PathHints.notFound(path)));
+            return;
+        }
+        if (!HttpMethod.POST.equals(request.method())) {
+            answerEarly(ctx, request, ingest.fail(TRANSPORT, OtlpOutcome.Kind.METHOD_NOT_ALLOWED, "wrong_method",
+                    "method " + request.method() + " is not allowed on " + path + " (expected: POST)"));
+            return;
+        }
+        HttpHeaders headers = request.headers();
+        switch (contentType) {
+            case "application/x-protobuf", "application/protobuf" -> encoding = Ingest.Encoding.PROTOBUF;
+            case "application/json" -> encoding = Ingest.Encoding.JSON;
+            default -> {
+                answerEarly(ctx, request, ingest.fail(TRANSPORT, OtlpOutcome.Kind.UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported_content_type", "unsupported Content-Type \"" + contentType
+                                + "\" (expected: application/x-protobuf, application/protobuf or application/json)"));
+                return;
+            }
+        }
+        String contentEncoding = mediaType(headers.get(HttpHeaderNames.CONTENT_ENCODING));
+        switch (contentEncoding) {
+            case "", "identity" -> gzip = false;
+            case "gzip", "x-gzip" -> gzip = true;
+            default -> {
+                answerEarly(ctx, request, ingest.fail(TRANSPORT, OtlpOutcome.Kind.UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported_encoding", "unsupported Content-Encoding \"" + contentEncoding
+                                + "\" (expected: gzip or identity)"));
+                return;
+            }
+        }
+        long contentLength = HttpUtil.getContentLength(request, -1L);
+        if (contentLength > maxRequestBytes) {
+            answerEarly(ctx, request, tooLarge("request body of " + contentLength + " bytes"));
+            return;
+        }
+        long initial = contentLength >= 0 ? contentLength : 0;
+        if (!admission.tryAcquire(initial)) {
+            answerEarly(ctx, request, ingest.refuse(TRANSPORT, "admission"));
+            return;
+        }
+        reserved = initial;
+        client = new ClientContext(TRANSPORT, headers.get("x-honeycomb-team"), headers.get("x-honeycomb-dataset"));
+        body = Unpooled.buffer((int) Math.min(initial > 0 ? initial : 8192, maxRequestBytes));
+        if (HttpUtil.is100ContinueExpected(request)) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+    }
+
+    private void append(ChannelHandlerContext ctx, HttpContent content) {
+        ByteBuf chunk = content.content();
+        long size = (long) body.readableBytes() + chunk.readableBytes();
+        if (size > maxRequestBytes) {
+            failMidBody(ctx, content, tooLarge("request body of more than " + maxRequestBytes + " bytes"));
+            return;
+        }
+        if (size > reserved) {
+            if (!admission.tryAcquire(size - reserved)) {
+                failMidBody(ctx, content, ingest.refuse(TRANSPORT, "admission"));
+                return;
+            }
+            reserved = size;
+        }
+        body.writeBytes(chunk);
+        if (content instanceof LastHttpContent) {
+            finish(ctx);
+        }
+    }
+
+    private void finish(ChannelHandlerContext ctx) {
+        byte[] bytes = body.array();
+        int offset = body.arrayOffset() + body.readerIndex();
+        int length = body.readableBytes();
+        OtlpOutcome outcome;
+        if (gzip && length > 0) {
+            try {
+                BoundedInflater.Inflated inflated = BoundedInflater.gunzip(bytes, offset, length, maxRequestBytes,
+                        admission);
+                releaseBody();
+                reserved = inflated.reserved();
+                outcome = handOn(inflated.bytes(), 0, inflated.length());
+            } catch (BoundedInflater.TooLargeException e) {
+                outcome = tooLarge("gzip body that inflates to more than " + maxRequestBytes + " bytes");
+            } catch (BoundedInflater.OverBudgetException e) {
+                outcome = ingest.refuse(TRANSPORT, "admission");
+            } catch (IOException e) {
+                outcome = ingest.fail(TRANSPORT, OtlpOutcome.Kind.BAD_REQUEST, "invalid_gzip",
+                        "invalid gzip body: " + e.getMessage()
+                                + " (expected: a complete gzip stream, as Content-Encoding: gzip says)");
+            }
+        } else {
+            outcome = handOn(bytes, offset, length);
+        }
+        // Give the budget back before answering: once a client has its answer, the bytes are no longer held.
+        resetRequest();
+        respond(ctx, outcome);
+    }
+
+    private OtlpOutcome handOn(byte[] bytes, int offset, int length) {
+        if (route == Route.TRACES) {
+            return ingest.traces(bytes, offset, length, encoding, client);
+        }
+        return ingest.passthrough(route.passthrough, bytes, offset, length, encoding, client);
+    }
+
+    private OtlpOutcome tooLarge(String what) {
+        return ingest.fail(TRANSPORT, OtlpOutcome.Kind.PAYLOAD_TOO_LARGE, "too_large", what + " is over the limit of "
+                + maxRequestBytes + " bytes after decompression (expected: smaller batches, e.g. a lower "
+                + "OTEL_BSP_MAX_EXPORT_BATCH_SIZE; the limit is RELAY_MAX_REQUEST_BYTES)");
+    }
+
+    /** Answers before (all of) the body is read, then discards the rest of it. */
+    private void answerEarly(ChannelHandlerContext ctx, HttpRequest request, OtlpOutcome outcome) {
+        if (HttpUtil.is100ContinueExpected(request)) {
+            // The client may or may not send the body now; only a fresh connection is unambiguous.
+            keepAlive = false;
+        }
+        releaseBody();
+        respond(ctx, outcome);
+        discarding = keepAlive;
+        discarded = 0;
+    }
+
+    private void failMidBody(ChannelHandlerContext ctx, HttpContent content, OtlpOutcome outcome) {
+        releaseBody();
+        respond(ctx, outcome);
+        discarding = keepAlive;
+        discarded = 0;
+        if (discarding) {
+            discard(ctx, content);
+        }
+    }
+
+    private void discard(ChannelHandlerContext ctx, HttpContent content) {
+        discarded += content.content().readableBytes();
+        if (content instanceof LastHttpContent) {
+            discarding = false;
+        } else if (discarded > MAX_DISCARD_BYTES) {
+            ctx.close();
+        }
+    }
+
+    private void respond(ChannelHandlerContext ctx, OtlpOutcome outcome) {
+        Message message = OtlpErrors.responseMessage(outcome, route == null ? OtlpErrors.Signal.TRACES : route.signal);
+        boolean json = responseType.equals("application/json");
+        byte[] payload = json ? OtlpJson.write(message) : message.toByteArray();
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(outcome.kind().httpStatus()), Unpooled.wrappedBuffer(payload));
+        HttpHeaders h = response.headers();
+        h.set(HttpHeaderNames.CONTENT_TYPE, responseType);
+        h.setInt(HttpHeaderNames.CONTENT_LENGTH, payload.length);
+        if (outcome.kind() == OtlpOutcome.Kind.METHOD_NOT_ALLOWED) {
+            h.set(HttpHeaderNames.ALLOW, "POST");
+        }
+        if (outcome.retryAfter() != null) {
+            h.set(HttpHeaderNames.RETRY_AFTER, OtlpErrors.retryAfterSeconds(outcome));
+        }
+        metrics.requests(TRANSPORT, Integer.toString(outcome.kind().httpStatus())).increment();
+        if (keepAlive) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void resetRequest() {
+        releaseBody();
+        discarding = false;
+        gzip = false;
+        encoding = null;
+        client = null;
+    }
+
+    private void releaseBody() {
+        body = null;
+        if (reserved > 0) {
+            admission.release(reserved);
+            reserved = 0;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        releaseBody();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        releaseBody();
+        ctx.close();
+    }
+
+    private static String pathOf(String uri) {
+        int q = uri.indexOf('?');
+        String path = q >= 0 ? uri.substring(0, q) : uri;
+        if (path.startsWith("http://") || path.startsWith("https://")) {
+            int slash = path.indexOf('/', path.indexOf("//") + 2);
+            path = slash >= 0 ? path.substring(slash) : "/";
+        }
+        return path;
+    }
+
+    /** The media type without parameters, lower case; "" when absent. */
+    private static String mediaType(String header) {
+        if (header == null) {
+            return "";
+        }
+        int semi = header.indexOf(';');
+        return (semi >= 0 ? header.substring(0, semi) : header).trim().toLowerCase(Locale.ROOT);
+    }
+}

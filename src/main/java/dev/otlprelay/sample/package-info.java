@@ -1,0 +1,2 @@
+/** The sampling stage: one decision per trace. Until rules are configured every trace is kept. */
+package dev.otlprelay.sample;

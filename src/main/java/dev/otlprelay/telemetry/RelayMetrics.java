@@ -1,0 +1,165 @@
+package dev.otlprelay.telemetry;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Every self-metric of the relay, declared once. The Prometheus names written in the issues are a contract
+ * (dashboards depend on them); {@code RelayMetricsTest} pins each one against the scrape output.
+ *
+ * <p>Micrometer names are dotted; the Prometheus registry turns {@code otlp.relay.receiver.accepted.spans}
+ * into {@code otlp_relay_receiver_accepted_spans_total}.
+ */
+public final class RelayMetrics implements AutoCloseable {
+    public static final String TRANSPORT_HTTP = "http";
+    public static final String TRANSPORT_GRPC = "grpc";
+
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gcMetrics;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> requestBytes = new ConcurrentHashMap<>();
+
+    public RelayMetrics() {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    // --- receiver -------------------------------------------------------------------------------------------
+
+    /** {@code otlp_relay_receiver_accepted_spans_total{transport}}: spans handed on to the pipeline. */
+    public Counter acceptedSpans(String transport) {
+        return counter("otlp.relay.receiver.accepted.spans", "transport", transport);
+    }
+
+    /** {@code otlp_relay_receiver_refused_spans_total{transport,reason}}: spans the receiver did not hand on. */
+    public Counter refusedSpans(String transport, String reason) {
+        return counter("otlp.relay.receiver.refused.spans", "transport", transport, "reason", reason);
+    }
+
+    /**
+     * {@code otlp_relay_receiver_refused_requests_total{transport,reason}}: requests refused whole, including
+     * those whose span count is unknown because they could not be decoded (garbage, bad gzip, oversize).
+     */
+    public Counter refusedRequests(String transport, String reason) {
+        return counter("otlp.relay.receiver.refused.requests", "transport", transport, "reason", reason);
+    }
+
+    /** {@code otlp_relay_receiver_requests_total{transport,code}}: every answered request by status code. */
+    public Counter requests(String transport, String code) {
+        return counter("otlp.relay.receiver.requests", "transport", transport, "code", code);
+    }
+
+    /** {@code otlp_relay_receiver_request_bytes}: decompressed request sizes. */
+    public DistributionSummary requestBytes(String transport) {
+        return requestBytes.computeIfAbsent(transport, t -> DistributionSummary.builder("otlp.relay.receiver.request")
+                .baseUnit("bytes")
+                .description("Decompressed size of OTLP requests")
+                .tag("transport", t)
+                .serviceLevelObjectives(1024, 16 * 1024, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024,
+                        16 * 1024 * 1024)
+                .register(registry));
+    }
+
+    /** {@code otlp_relay_admission_inflight_bytes}: bytes of requests being received or processed. */
+    public void admissionInflight(Supplier<Number> inflight) {
+        Gauge.builder("otlp.relay.admission.inflight", inflight).baseUnit("bytes")
+                .description("Decompressed bytes of requests in flight").register(registry);
+    }
+
+    /** {@code otlp_relay_admission_budget_bytes}: the process-wide admission budget. */
+    public void admissionBudget(long budget) {
+        Gauge.builder("otlp.relay.admission.budget", () -> budget).baseUnit("bytes")
+                .description("Admission budget for requests in flight").register(registry);
+    }
+
+    /** {@code otlp_relay_receiver_passthrough_requests_total{transport,signal}}: metrics/logs requests handed on. */
+    public Counter passthroughRequests(String transport, String signal) {
+        return counter("otlp.relay.receiver.passthrough.requests", "transport", transport, "signal", signal);
+    }
+
+    // --- exporters ------------------------------------------------------------------------------------------
+
+    /** {@code otlp_relay_exporter_sent_spans_total{exporter}}. */
+    public Counter sentSpans(String exporter) {
+        return counter("otlp.relay.exporter.sent.spans", "exporter", exporter);
+    }
+
+    /** {@code otlp_relay_exporter_enqueued_spans_total{exporter}}: spans a destination's queue took. */
+    public Counter enqueuedSpans(String exporter) {
+        return counter("otlp.relay.exporter.enqueued.spans", "exporter", exporter);
+    }
+
+    /** {@code otlp_relay_exporter_send_failed_spans_total{exporter,reason}}. */
+    public Counter sendFailedSpans(String exporter, String reason) {
+        return counter("otlp.relay.exporter.send.failed.spans", "exporter", exporter, "reason", reason);
+    }
+
+    /** {@code otlp_relay_dropped_spans_total{exporter,reason}}: spans a destination will never send. */
+    public Counter droppedSpans(String exporter, String reason) {
+        return counter("otlp.relay.dropped.spans", "exporter", exporter, "reason", reason);
+    }
+
+    /** {@code otlp_relay_exporter_queue_bytes{exporter}} and {@code ..._queue_capacity_bytes}. */
+    public void exporterQueue(String exporter, Supplier<Number> bytes, long capacity, Supplier<Number> oldestAgeSeconds) {
+        Gauge.builder("otlp.relay.exporter.queue", bytes).baseUnit("bytes").tag("exporter", exporter)
+                .description("Bytes waiting in the destination's queue").register(registry);
+        Gauge.builder("otlp.relay.exporter.queue.capacity", () -> capacity).baseUnit("bytes").tag("exporter", exporter)
+                .description("Capacity of the destination's queue").register(registry);
+        Gauge.builder("otlp.relay.exporter.queue.oldest.age", oldestAgeSeconds).baseUnit("seconds")
+                .tag("exporter", exporter).description("Age of the oldest queued batch").register(registry);
+    }
+
+    /** Counters are looked up once per tag combination and cached: the hot path must not build meter ids. */
+    private Counter counter(String name, String... tags) {
+        String key = cacheKey(name, tags);
+        Counter c = counters.get(key);
+        if (c == null) {
+            c = counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+        }
+        return c;
+    }
+
+    private static String cacheKey(String name, String[] tags) {
+        StringBuilder sb = new StringBuilder(name);
+        for (String t : tags) {
+            sb.append('\u0000').append(t);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.otlprelay.support;
+
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HexFormat;
+import java.util.zip.GZIPOutputStream;
+
+/** Builders for OTLP requests used across tests. */
+public final class Otlp {
+    private Otlp() {
+    }
+
+    public static ByteString id(String hex) {
+        return ByteString.copyFrom(HexFormat.of().parseHex(hex));
+    }
+
+    public static Span span(String name, String traceHex, String spanHex) {
+        return Span.newBuilder().setName(name).setTraceId(id(traceHex)).setSpanId(id(spanHex))
+                .setKind(Span.SpanKind.SPAN_KIND_SERVER)
+                .setStartTimeUnixNano(1_700_000_000_000_000_000L).setEndTimeUnixNano(1_700_000_000_500_000_000L)
+                .addAttributes(KeyValue.newBuilder().setKey("http.method")
+                        .setValue(AnyValue.newBuilder().setStringValue("GET")))
+                .build();
+    }
+
+    public static ExportTraceServiceRequest request(String service, Span... spans) {
+        ScopeSpans.Builder scope = ScopeSpans.newBuilder();
+        for (Span s : spans) {
+            scope.addSpans(s);
+        }
+        return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+                .setResource(Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
+                        .setValue(AnyValue.newBuilder().setStringValue(service))))
+                .addScopeSpans(scope)).build();
+    }
+
+    /** A request of {@code count} valid spans, each in its own trace. */
+    public static ExportTraceServiceRequest validRequest(int count) {
+        Span[] spans = new Span[count];
+        for (int i = 0; i < count; i++) {
+            spans[i] = span("span-" + i, String.format("%032x", i + 1L), String.format("%016x", i + 1L));
+        }
+        return request("backend-flask", spans);
+    }
+
+    public static byte[] gzip(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A gzip stream of {@code zeros} zero bytes, built without ever holding them in memory. */
+    public static byte[] gzipBomb(long zeros) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] chunk = new byte[1 << 20];
+        try (GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+            }
+        }) {
+            for (long left = zeros; left > 0; left -= chunk.length) {
+                gz.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
