@@ -56,7 +56,7 @@ import java.util.stream.Collectors;
 public final class OtlpJson {
     private static final String PREFIX = "invalid OTLP/JSON at ";
     private static final String ANY = "google.protobuf.Any";
-    private static final int MAX_STRING_BYTES = 64 * 1024 * 1024;
+    private static final int MAX_STRING_LENGTH = 64 * 1024 * 1024;
     private static final int MAX_NESTING_DEPTH = 200;
     /** A longer string cannot be an in-range integer; refusing it early keeps BigDecimal parsing cheap. */
     private static final int MAX_INTEGER_STRING = 64;
@@ -70,7 +70,7 @@ public final class OtlpJson {
     /** One factory for all requests: it is thread-safe and shares its field-name symbol table across parsers. */
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxStringLength(MAX_STRING_BYTES)
+                    .maxStringLength(MAX_STRING_LENGTH)
                     .maxNestingDepth(MAX_NESTING_DEPTH)
                     .build())
             // Python's json module writes NaN and Infinity unquoted by default; accepting them costs nothing.
@@ -91,7 +91,8 @@ public final class OtlpJson {
 
     /**
      * Parses OTLP/JSON (the OTLP spec's JSON encoding, as leniently as the OpenTelemetry Collector) into the given
-     * builder. Empty input, whitespace, {@code null} and {@code {}} all leave the builder unchanged.
+     * builder. Empty input, whitespace, {@code null} and {@code {}} all leave the builder unchanged. On error the
+     * builder may hold part of the body: discard it.
      *
      * @throws InvalidRequestException if the body is not JSON, or does not fit the message; the message names the
      *                                 JSON path, what was found and what was expected

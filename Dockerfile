@@ -1,0 +1,31 @@
+# otlp-relay container image.
+#   docker build -t otlp-relay:latest .      (or: docker compose build)
+# DeploymentFilesTest checks this file against the relay's own defaults: change both together.
+
+# ---- build stage: the shaded jar ----
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /build
+# The pom alone first, so that the dependency download is its own layer, reused until pom.xml changes.
+COPY pom.xml ./
+RUN mvn -B -q dependency:go-offline
+COPY src ./src
+COPY config ./config
+# Produces /build/target/otlp-relay.jar (<finalName> in the pom; the default build directory).
+RUN mvn -B -q -DskipTests package
+
+# ---- runtime stage: a JRE and the jar, run as a non-root user ----
+FROM eclipse-temurin:17-jre
+RUN groupadd --system --gid 10001 relay \
+    && useradd --system --uid 10001 --gid relay --no-create-home --shell /usr/sbin/nologin relay
+# The working directory is where the relay looks for config/relay.yaml when neither --config nor RELAY_CONFIG is given.
+WORKDIR /app
+COPY --from=build /build/target/otlp-relay.jar /app/otlp-relay.jar
+COPY config/relay.yaml /app/config/relay.yaml
+# Numeric, so that runtimes can verify it is not root (Kubernetes runAsNonRoot).
+USER 10001:10001
+# 4317 OTLP/gRPC, 4318 OTLP/HTTP, 8888 admin (/metrics, /readyz): the relay's defaults.
+EXPOSE 4317 4318 8888
+HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 CMD ["java", "-jar", "/app/otlp-relay.jar", "healthcheck"]
+# Exec form: java is PID 1 and receives SIGTERM from `docker stop`, which starts a graceful drain.
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-jar", "/app/otlp-relay.jar"]
+CMD ["run"]
