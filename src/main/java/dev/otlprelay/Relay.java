@@ -5,6 +5,9 @@ import dev.otlprelay.admin.Readiness;
 import dev.otlprelay.config.EffectiveConfig;
 import dev.otlprelay.config.RelayConfig;
 import dev.otlprelay.export.DebugExporter;
+import dev.otlprelay.export.Destination;
+import dev.otlprelay.export.honeycomb.HoneycombDestination;
+import dev.otlprelay.export.xray.XrayExporter;
 import dev.otlprelay.export.ExportQueue;
 import dev.otlprelay.export.Exporter;
 import dev.otlprelay.pipeline.FanOut;
@@ -41,7 +44,7 @@ public final class Relay implements AutoCloseable {
     private final RelayMetrics metrics = new RelayMetrics();
     private final Admission admission;
     private final Ingest ingest;
-    private final List<ExportQueue> queues = new ArrayList<>();
+    private final List<Destination> destinations = new ArrayList<>();
     private final Readiness readiness = new Readiness();
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -68,15 +71,22 @@ public final class Relay implements AutoCloseable {
         metrics.admissionInflight(admission::inflight);
         metrics.admissionBudget(admission.budget());
 
+        if (config.honeycomb().exportEnabled()) {
+            destinations.add(new HoneycombDestination(config.honeycomb(), metrics));
+        }
+        if (config.xray().exportEnabled()) {
+            destinations.add(new ExportQueue(new XrayExporter(config.xray(), metrics), config.xray().queueBytes(),
+                    metrics));
+        }
         List<Exporter> exporters = new ArrayList<>(extraExporters);
-        if (debugExporterOn()) {
+        if (config.debugExporterOn()) {
             exporters.add(new DebugExporter(debugOut));
         }
         for (Exporter e : exporters) {
-            queues.add(new ExportQueue(e, e.pushesBack() ? receiver.maxInflightBytes() * 4 : DEBUG_QUEUE_BYTES,
+            destinations.add(new ExportQueue(e, e.pushesBack() ? receiver.maxInflightBytes() * 4 : DEBUG_QUEUE_BYTES,
                     metrics));
         }
-        FanOut fanOut = new FanOut(queues);
+        FanOut fanOut = new FanOut(destinations);
         ingest = new Ingest(new KeepAllSampler(fanOut), metrics, receiver.retryAfter());
 
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-accept", true),
@@ -92,6 +102,9 @@ public final class Relay implements AutoCloseable {
 
         readiness.add("shutdown", () -> stopping ? "the relay is shutting down" : null);
         readiness.add("listeners", () -> http.isBound() && grpc.isBound() ? null : "OTLP listeners are not bound");
+        for (Destination d : destinations) {
+            readiness.add(d.name(), d::notReadyReason);
+        }
         readiness.add("admission", () -> admission.utilisation() >= 0.9
                 ? String.format("in-flight requests hold %.0f%% of the %d-byte admission budget",
                 admission.utilisation() * 100, admission.budget()) : null);
@@ -99,8 +112,8 @@ public final class Relay implements AutoCloseable {
 
     public void start() {
         try {
-            for (ExportQueue q : queues) {
-                q.start();
+            for (Destination d : destinations) {
+                d.start();
             }
             admin.start();
             http.start();
@@ -124,24 +137,19 @@ public final class Relay implements AutoCloseable {
     }
 
     private void describeExports() {
-        if (config.honeycomb().exportEnabled()) {
-            LOG.warning("Honeycomb export: HONEYCOMB_API_KEY is set (" + config.honeycomb().apiKey().get()
-                    + ") but this build has no Honeycomb exporter yet; spans are not sent to Honeycomb");
+        var honeycomb = config.honeycomb();
+        if (honeycomb.exportEnabled()) {
+            LOG.info("Honeycomb export is on: " + honeycomb.apiEndpoint() + ", key "
+                    + honeycomb.apiKey().map(Object::toString).orElse("from each request")
+                    + " (key_mode " + honeycomb.keyMode().word() + ")"
+                    + (honeycomb.dataset() == null ? "" : ", dataset " + honeycomb.dataset()));
         } else {
             LOG.info("Honeycomb export is off: HONEYCOMB_API_KEY is not set");
         }
-        if (debugExporterOn()) {
+        if (config.debugExporterOn()) {
             LOG.info("debug exporter is on: one line per received batch (debug.enabled: "
                     + config.debug().enabled().name().toLowerCase() + ")");
         }
-    }
-
-    /**
-     * {@code debug.enabled: auto} means "on when nothing else exports". This build has no Honeycomb exporter
-     * yet, so auto is on even with a key: spans must go somewhere visible rather than vanish.
-     */
-    private boolean debugExporterOn() {
-        return config.debug().isOn(false);
     }
 
     private String httpBoundAddress() {
@@ -174,11 +182,11 @@ public final class Relay implements AutoCloseable {
         Duration drain = config.shutdown().drainTimeout();
         long deadline = System.nanoTime() + drain.toNanos();
         long lost = 0;
-        for (ExportQueue q : queues) {
-            lost += q.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        for (Destination d : destinations) {
+            lost += d.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
-        for (ExportQueue q : queues) {
-            q.close();
+        for (Destination d : destinations) {
+            d.close();
         }
         if (lost > 0) {
             LOG.warning("stopped: " + lost + " spans could not be delivered within the " + drain.toSeconds()

@@ -22,12 +22,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.Mark;
@@ -41,9 +42,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * directory when it exists, else none (defaults and environment only). Environment variables override the file:
  * {@code RELAY_HTTP_ADDRESS, RELAY_GRPC_ADDRESS, RELAY_ADMIN_ADDRESS, RELAY_MAX_REQUEST_BYTES,
  * RELAY_MAX_INFLIGHT_BYTES, HONEYCOMB_API_KEY} (or {@code HONEYCOMB_API_KEY_FILE}),
- * {@code HONEYCOMB_API_ENDPOINT, HONEYCOMB_DATASET}; a variable set to the empty string counts as unset.
- * Relative paths (file, {@code RELAY_CONFIG}, {@code HONEYCOMB_API_KEY_FILE}) resolve against the working
- * directory.
+ * {@code HONEYCOMB_API_ENDPOINT, HONEYCOMB_DATASET, RELAY_SPOOL_DIR, AWS_XRAY_DAEMON_ADDRESS}; a variable set
+ * to the empty string counts as unset. Relative paths (file, {@code RELAY_CONFIG}, {@code HONEYCOMB_API_KEY_FILE},
+ * {@code honeycomb.spool.dir}, {@code RELAY_SPOOL_DIR}) resolve against the working directory.
  */
 public final class ConfigLoader {
 
@@ -56,6 +57,15 @@ public final class ConfigLoader {
 
     /** What {@link EffectiveConfig} writes for an absent key; read back as "no key" so its output loads. */
     static final String NOT_SET = "(not set)";
+
+    /** What {@link EffectiveConfig} writes for {@code honeycomb.spool.dir} when the spool is off; read back as off. */
+    static final String OFF = "(off)";
+
+    /** Honeycomb refuses batch requests over 5 MB, so {@code honeycomb.batch_max_bytes} may not exceed this. */
+    static final long HONEYCOMB_MAX_BATCH_BYTES = 5_000_000;
+
+    private static final long KIB = 1024;
+    private static final long MIB = 1024 * KIB;
 
     /** What {@link EffectiveConfig} writes for a key; refused when copied back into a file as the key. */
     private static final Pattern DUMPED_KEY = Pattern.compile("sha256:[0-9a-f]{8}( \\(set\\))?");
@@ -111,8 +121,79 @@ public final class ConfigLoader {
                 + Values.binarySize(example), s -> Values.parseSize(s, 1, Integer.MAX_VALUE), false);
     }
 
+    private static Kind<Long> sizeAtLeast(long min, long example) {
+        return new Kind<>("a size in bytes >= " + Values.binarySize(min) + ", e.g. " + example + " or "
+                + Values.binarySize(example), s -> Values.parseSize(s, min, Long.MAX_VALUE), false);
+    }
+
+    private static Kind<Long> sizeBetween(long min, long max, String why, long example) {
+        return new Kind<>("a size in bytes from " + Values.binarySize(min) + " to " + max + why + ", e.g. "
+                + example + " or " + Values.binarySize(example), s -> Values.parseSize(s, min, max), false);
+    }
+
+    private static Kind<Long> whole(long min, long max, String note, long example) {
+        return new Kind<>("a whole number from " + min + " to " + max + note + ", e.g. " + example,
+                s -> Values.parseWhole(s, min, max), false);
+    }
+
+    private static Kind<Double> decimal(String range, double min, double max, double example) {
+        return new Kind<>("a number " + range + ", e.g. " + Values.formatDecimal(example),
+                s -> Values.parseDecimal(s, min, max), false);
+    }
+
     private static final Kind<Duration> DURATION = new Kind<>(
             "a duration >= 0 such as 15s, 500ms, 2m or 1h, or whole seconds", Values::parseDuration, false);
+
+    private static final Kind<Duration> POSITIVE_DURATION = new Kind<>(
+            "a duration > 0 such as 15s, 500ms, 2m or 1h, or whole seconds", s -> {
+                Duration d = Values.parseDuration(s);
+                return d == null || d.isZero() ? null : d;
+            }, false);
+
+    private static final Kind<Boolean> BOOLEAN = new Kind<>("true or false",
+            s -> switch (s.toLowerCase(Locale.ROOT)) {
+                case "true", "on", "yes" -> Boolean.TRUE;
+                case "false", "off", "no" -> Boolean.FALSE;
+                default -> null;
+            }, false);
+
+    private static final Kind<HoneycombConfig.KeyMode> KEY_MODE = new Kind<>("relay, client or client-or-relay",
+            s -> {
+                for (HoneycombConfig.KeyMode m : HoneycombConfig.KeyMode.values()) {
+                    if (m.word().equalsIgnoreCase(s)) {
+                        return m;
+                    }
+                }
+                return null;
+            }, false);
+
+    /** {@code honeycomb.compression}: true for gzip. */
+    private static final Kind<Boolean> COMPRESSION = new Kind<>("gzip or none",
+            s -> switch (s.toLowerCase(Locale.ROOT)) {
+                case "gzip" -> Boolean.TRUE;
+                case "none" -> Boolean.FALSE;
+                default -> null;
+            }, false);
+
+    private static final Kind<SpoolConfig.Fsync> FSYNC = new Kind<>("always, interval or never",
+            s -> switch (s.toLowerCase(Locale.ROOT)) {
+                case "always" -> SpoolConfig.Fsync.ALWAYS;
+                case "interval" -> SpoolConfig.Fsync.INTERVAL;
+                case "never" -> SpoolConfig.Fsync.NEVER;
+                default -> null;
+            }, false);
+
+    /** {@code xray.daemon_address}: empty means "not configured" (the default address is used). */
+    private static final Kind<Optional<HostPort>> DAEMON_ADDRESS = new Kind<>(
+            "host:port or \"tcp:host:port udp:host:port\", e.g. " + XrayConfig.defaults().daemonAddress(), s -> {
+                if (s.isEmpty()) {
+                    return Optional.empty();
+                }
+                HostPort udp = daemonAddress(s);
+                return udp == null ? null : Optional.of(udp);
+            }, false);
+
+    private static final String ATTRIBUTE_LIST = "a list of attribute keys, or one string of keys separated by commas";
 
     private static final Kind<DebugExporterConfig.Mode> MODE = new Kind<>("auto, true or false",
             s -> switch (s.toLowerCase(Locale.ROOT)) {
@@ -126,6 +207,53 @@ public final class ConfigLoader {
             "an absolute http(s) URL, e.g. " + HoneycombConfig.DEFAULT_API_ENDPOINT, ConfigLoader::endpoint, true);
 
     private static final Kind<String> DATASET = new Kind<>("a dataset name", s -> s, true);
+
+    /**
+     * The UDP address of the X-Ray daemon from {@code host:port}, {@code udp:host:port}, or the X-Ray SDK's
+     * {@code tcp:host:port udp:host:port} (either order; the TCP part must be valid too but is not used); null
+     * when the text is none of these, or names port 0 or no host.
+     */
+    static HostPort daemonAddress(String text) {
+        String[] parts = text.strip().split("\\s+");
+        String udp = null;
+        String tcp = null;
+        if (parts.length == 1) {
+            if (hasPrefix(parts[0], "tcp:")) {
+                return null;
+            }
+            udp = hasPrefix(parts[0], "udp:") ? parts[0].substring(4) : parts[0];
+        } else if (parts.length == 2) {
+            for (String part : parts) {
+                if (udp == null && hasPrefix(part, "udp:")) {
+                    udp = part.substring(4);
+                } else if (tcp == null && hasPrefix(part, "tcp:")) {
+                    tcp = part.substring(4);
+                } else {
+                    return null;
+                }
+            }
+            if (destination(tcp) == null) {
+                return null;
+            }
+        } else {
+            return null;
+        }
+        return destination(udp);
+    }
+
+    private static boolean hasPrefix(String s, String prefix) {
+        return s.regionMatches(true, 0, prefix, 0, prefix.length());
+    }
+
+    /** An address to send to: host:port with a host and a port other than 0; null otherwise. */
+    private static HostPort destination(String s) {
+        try {
+            HostPort hp = HostPort.parse(s);
+            return s.startsWith(":") || hp.port() == 0 ? null : hp;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
 
     /** The URL without trailing slashes, or null when it is not an absolute http(s) URL with a host. */
     private static String endpoint(String s) {
@@ -187,6 +315,67 @@ public final class ConfigLoader {
                     h.apiEndpoint(), h.apiEndpoint());
             Field<String> dataset = field("honeycomb", "dataset", "HONEYCOMB_DATASET", DATASET, "", "");
 
+            HoneycombConfig.BatchConfig b = h.batch();
+            HoneycombConfig.RetryConfig rt = h.retry();
+            Field<HoneycombConfig.KeyMode> keyMode = field("honeycomb", "key_mode", null, KEY_MODE, h.keyMode(),
+                    h.keyMode().word());
+            Field<Boolean> gzip = field("honeycomb", "compression", null, COMPRESSION, h.gzip(),
+                    h.gzip() ? "gzip" : "none");
+            Field<Duration> batchTimeout = field("honeycomb", "batch_timeout", null, POSITIVE_DURATION,
+                    b.timeout(), Values.formatDuration(b.timeout()));
+            Field<Long> batchSpans = field("honeycomb", "batch_max_spans", null, whole(1, 1_000_000, "",
+                    b.maxSpans()), (long) b.maxSpans(), Integer.toString(b.maxSpans()));
+            Field<Long> batchBytes = field("honeycomb", "batch_max_bytes", null, sizeBetween(KIB,
+                    HONEYCOMB_MAX_BATCH_BYTES, " (Honeycomb refuses batches over 5 MB)", b.maxBytes()),
+                    b.maxBytes(), Long.toString(b.maxBytes()));
+            Field<Duration> initialBackoff = field("honeycomb", "retry_initial_backoff", null, POSITIVE_DURATION,
+                    rt.initialBackoff(), Values.formatDuration(rt.initialBackoff()));
+            Field<Double> multiplier = field("honeycomb", "retry_multiplier", null,
+                    decimal(">= 1", 1, Double.MAX_VALUE, rt.multiplier()), rt.multiplier(),
+                    Values.formatDecimal(rt.multiplier()));
+            Field<Double> jitter = field("honeycomb", "retry_jitter", null,
+                    decimal("from 0 to 1", 0, 1, rt.jitter()), rt.jitter(), Values.formatDecimal(rt.jitter()));
+            Field<Duration> maxBackoff = field("honeycomb", "retry_max_backoff", null, POSITIVE_DURATION,
+                    rt.maxBackoff(), Values.formatDuration(rt.maxBackoff()));
+            Field<Duration> maxElapsed = field("honeycomb", "retry_max_elapsed", null, DURATION, rt.maxElapsed(),
+                    Values.formatDuration(rt.maxElapsed()));
+            Field<Duration> requestTimeout = field("honeycomb", "request_timeout", null, POSITIVE_DURATION,
+                    rt.attemptTimeout(), Values.formatDuration(rt.attemptTimeout()));
+            Field<Long> senders = field("honeycomb", "senders", null, whole(1, 64, "", rt.senders()),
+                    (long) rt.senders(), Integer.toString(rt.senders()));
+            Field<Long> queueBytes = field("honeycomb", "queue_bytes", null, sizeAtLeast(MIB, h.queueBytes()),
+                    h.queueBytes(), Long.toString(h.queueBytes()));
+            Field<Duration> readyAge = field("honeycomb", "ready_max_queue_age", null, POSITIVE_DURATION,
+                    h.readyMaxQueueAge(), Values.formatDuration(h.readyMaxQueueAge()));
+
+            SpoolConfig sp = h.spool();
+            Field<Optional<Path>> spoolDir = field("honeycomb.spool", "dir", "RELAY_SPOOL_DIR", spoolDirKind(),
+                    Optional.empty(), "");
+            Field<SpoolConfig.Fsync> fsync = field("honeycomb.spool", "fsync", null, FSYNC, sp.fsync(),
+                    sp.fsync().name().toLowerCase(Locale.ROOT));
+            Field<Duration> fsyncInterval = field("honeycomb.spool", "fsync_interval", null, POSITIVE_DURATION,
+                    sp.fsyncInterval(), Values.formatDuration(sp.fsyncInterval()));
+            Field<Long> spoolMax = field("honeycomb.spool", "max_bytes", null, sizeAtLeast(16 * MIB, sp.maxBytes()),
+                    sp.maxBytes(), Long.toString(sp.maxBytes()));
+            Field<Long> segment = field("honeycomb.spool", "segment_bytes", null,
+                    sizeAtLeast(MIB, sp.segmentBytes()), sp.segmentBytes(), Long.toString(sp.segmentBytes()));
+
+            XrayConfig x = XrayConfig.defaults();
+            Field<DebugExporterConfig.Mode> xrayEnabled = field("xray", "enabled", null, MODE, x.enabled(),
+                    x.enabled().name().toLowerCase(Locale.ROOT));
+            Field<Optional<HostPort>> daemon = field("xray", "daemon_address", "AWS_XRAY_DAEMON_ADDRESS",
+                    DAEMON_ADDRESS, Optional.empty(), "");
+            Field<List<String>> indexed = attributeList("xray", "indexed_attributes");
+            Field<Boolean> indexAll = field("xray", "index_all_attributes", null, BOOLEAN, x.indexAllAttributes(),
+                    Boolean.toString(x.indexAllAttributes()));
+            Field<Boolean> annotateSampling = field("xray", "annotate_sampling", null, BOOLEAN,
+                    x.annotateSampling(), Boolean.toString(x.annotateSampling()));
+            Field<Long> datagrams = field("xray", "max_datagrams_per_second", null,
+                    whole(0, 1_000_000, " (0 = unpaced)", x.maxDatagramsPerSecond()),
+                    (long) x.maxDatagramsPerSecond(), Integer.toString(x.maxDatagramsPerSecond()));
+            Field<Long> xrayQueue = field("xray", "queue_bytes", null, sizeAtLeast(MIB, x.queueBytes()),
+                    x.queueBytes(), Long.toString(x.queueBytes()));
+
             DebugExporterConfig d = DebugExporterConfig.defaults();
             Field<DebugExporterConfig.Mode> debug = field("debug", "enabled", null, MODE, d.enabled(),
                     d.enabled().name().toLowerCase(Locale.ROOT));
@@ -206,6 +395,15 @@ public final class ConfigLoader {
                         + ", or no gRPC message could ever be admitted)");
             }
             checkPortsDiffer(List.of(http, grpc, admin));
+            if (initialBackoff.valid() && maxBackoff.valid()
+                    && maxBackoff.value().compareTo(initialBackoff.value()) < 0) {
+                problem(maxBackoff.label() + ": " + Values.show(maxBackoff.raw()) + " (expected: at least "
+                        + initialBackoff.label() + " = " + Values.formatDuration(initialBackoff.value()) + ")");
+            }
+            if (segment.valid() && spoolMax.valid() && segment.value() > spoolMax.value()) {
+                problem(segment.label() + ": " + Values.show(segment.raw()) + " (expected: at most "
+                        + spoolMax.label() + " = " + spoolMax.value() + ", so that the spool holds a segment)");
+            }
 
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
@@ -215,7 +413,18 @@ public final class ConfigLoader {
                     new ReceiverConfig(http.value(), grpc.value(), maxRequest.value(),
                             Math.toIntExact(maxGrpc.value()), maxInflight.value(), retryAfter.value()),
                     new AdminConfig(admin.value()),
-                    new HoneycombConfig(apiKey, endpoint.value(), ds),
+                    new HoneycombConfig(apiKey, endpoint.value(), ds, keyMode.value(), gzip.value(),
+                            new HoneycombConfig.BatchConfig(batchTimeout.value(),
+                                    Math.toIntExact(batchSpans.value()), batchBytes.value()),
+                            new HoneycombConfig.RetryConfig(initialBackoff.value(), multiplier.value(),
+                                    jitter.value(), maxBackoff.value(), maxElapsed.value(), requestTimeout.value(),
+                                    Math.toIntExact(senders.value())),
+                            queueBytes.value(), readyAge.value(),
+                            new SpoolConfig(spoolDir.value().orElse(null), fsync.value(), fsyncInterval.value(),
+                                    spoolMax.value(), segment.value())),
+                    new XrayConfig(xrayEnabled.value(), daemon.value().orElse(x.daemonAddress()),
+                            daemon.value().isPresent(), indexed.value(), indexAll.value(), annotateSampling.value(),
+                            Math.toIntExact(datagrams.value()), xrayQueue.value()),
                     new DebugExporterConfig(debug.value()),
                     new ShutdownConfig(drain.value()),
                     source);
@@ -306,38 +515,49 @@ public final class ConfigLoader {
             return node.isNull() || node.isMissingNode() || (node.isTextual() && node.textValue().isEmpty());
         }
 
-        /** Unknown keys and sections that are not maps. */
+        /** Unknown keys, and sections (top-level or nested) that are not maps. */
         private void checkLayout() {
             if (root == null) {
                 return;
             }
             for (Map.Entry<String, JsonNode> e : root.properties()) {
-                String name = e.getKey();
-                JsonNode section = e.getValue();
-                List<String> keys = Schema.SECTIONS.get(name);
-                if (keys == null) {
-                    problem(Schema.unknownSection(name));
-                } else if (isEmpty(section)) {
-                    continue; // "receiver:" with every key commented out
-                } else if (!section.isObject()) {
-                    problem(name + ": " + describe(section) + " (expected: a map with key"
-                            + (keys.size() == 1 ? " " : "s ") + String.join(", ", keys) + ")");
+                if (Schema.SECTIONS.containsKey(e.getKey())) {
+                    checkSection(e.getKey(), e.getValue());
                 } else {
-                    for (Iterator<String> it = section.fieldNames(); it.hasNext(); ) {
-                        String key = it.next();
-                        if (!keys.contains(key)) {
-                            problem(Schema.unknownKey(name, key));
-                        }
-                    }
+                    problem(Schema.unknownSection(e.getKey()));
                 }
             }
         }
 
-        private JsonNode fileValue(String section, String key) {
-            if (root == null) {
-                return null;
+        private void checkSection(String path, JsonNode section) {
+            List<String> keys = Schema.keys(path);
+            if (isEmpty(section)) {
+                return; // "receiver:" with every key commented out
             }
-            JsonNode s = root.get(section);
+            if (!section.isObject()) {
+                problem(path + ": " + describe(section) + " (expected: a map with key"
+                        + (keys.size() == 1 ? " " : "s ") + String.join(", ", keys) + ")");
+                return;
+            }
+            for (Map.Entry<String, JsonNode> e : ((ObjectNode) section).properties()) {
+                String key = e.getKey();
+                if (!keys.contains(key)) {
+                    problem(Schema.unknownKey(path, key));
+                } else if (Schema.NESTED.containsKey(path + "." + key)) {
+                    checkSection(path + "." + key, e.getValue());
+                }
+            }
+        }
+
+        /** The value of {@code key} in the (top-level or dotted nested) section, or null when absent or null. */
+        private JsonNode fileValue(String section, String key) {
+            JsonNode s = root;
+            for (String part : section.split("\\.")) {
+                if (s == null || !s.isObject()) {
+                    return null;
+                }
+                s = s.get(part);
+            }
             if (s == null || !s.isObject()) {
                 return null;
             }
@@ -388,6 +608,62 @@ public final class ConfigLoader {
                 return Field.invalid(label);
             }
             return new Field<>(label, text, value, true);
+        }
+
+        /**
+         * {@code honeycomb.spool.dir} / {@code RELAY_SPOOL_DIR}: an absolute path resolved against the working
+         * directory, or empty (also {@value ConfigLoader#OFF}, as the effective configuration shows it) for off.
+         */
+        private Kind<Optional<Path>> spoolDirKind() {
+            return new Kind<>("a directory path, or empty for no spool", s -> {
+                if (s.isEmpty() || s.equals(OFF)) {
+                    return Optional.empty();
+                }
+                try {
+                    Path p = workingDir.resolve(Path.of(s)).normalize();
+                    return Files.exists(p) && !Files.isDirectory(p) ? null : Optional.of(p);
+                } catch (InvalidPathException | SecurityException e) {
+                    return null;
+                }
+            }, false);
+        }
+
+        /** A YAML list of attribute keys, or one string with keys separated by commas; duplicates dropped. */
+        private Field<List<String>> attributeList(String section, String key) {
+            String path = section + "." + key;
+            JsonNode node = fileValue(section, key);
+            if (node == null) {
+                return new Field<>(path, "", List.of(), true);
+            }
+            Set<String> names = new LinkedHashSet<>();
+            boolean valid = true;
+            if (node.isArray()) {
+                int i = 0;
+                for (JsonNode item : node) {
+                    String itemPath = path + "[" + i++ + "]";
+                    String text = item.isNull() ? "" : fileText(itemPath, item, "an attribute key", false);
+                    if (text == null) {
+                        valid = false;
+                    } else if (text.isBlank()) {
+                        problem(itemPath + ": " + Values.show(text) + " (expected: an attribute key)");
+                        valid = false;
+                    } else {
+                        names.add(text.strip());
+                    }
+                }
+            } else {
+                String text = fileText(path, node, ATTRIBUTE_LIST, false);
+                if (text == null) {
+                    valid = false;
+                } else {
+                    for (String part : text.split(",")) {
+                        if (!part.isBlank()) {
+                            names.add(part.strip());
+                        }
+                    }
+                }
+            }
+            return valid ? new Field<>(path, node.toString(), List.copyOf(names), true) : Field.invalid(path);
         }
 
         /** honeycomb.api_key, HONEYCOMB_API_KEY or HONEYCOMB_API_KEY_FILE; never puts the key in a message. */

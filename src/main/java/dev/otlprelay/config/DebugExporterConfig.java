@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * The debug exporter that logs what would be exported (YAML section {@code debug}).
  *
- * @param enabled {@code auto} (default: on when Honeycomb export is off), {@code true} or {@code false}
+ * @param enabled {@code auto} (default: on when no other destination exports, i.e. Honeycomb and X-Ray export are
+ *                both off), {@code true} or {@code false}
  */
 public record DebugExporterConfig(Mode enabled) {
 
@@ -21,7 +22,11 @@ public record DebugExporterConfig(Mode enabled) {
         return new DebugExporterConfig(Mode.AUTO);
     }
 
-    /** Resolves {@link Mode#AUTO}: on exactly when Honeycomb export is off. */
+    /**
+     * Resolves {@link Mode#AUTO}: on exactly when no destination exports.
+     *
+     * @param honeycombExportEnabled whether any other destination exports (see {@link RelayConfig#debugExporterOn()})
+     */
     public boolean isOn(boolean honeycombExportEnabled) {
         return switch (enabled) {
             case ON -> true;

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * The effective configuration as YAML in the file's own key layout, for {@code --print-config} and the
- * start-up log. The API key appears only as its fingerprint.
+ * start-up log. The API key appears only as its fingerprint; nested sections ({@code honeycomb.spool}) are
+ * indented maps, {@code honeycomb.spool.dir} is an absolute path or {@code (off)}.
  */
 public final class EffectiveConfig {
 
@@ -42,16 +43,71 @@ public final class EffectiveConfig {
         entry(y, "api_key", h.apiKey().map(k -> k.fingerprint() + " (set)").orElse(ConfigLoader.NOT_SET));
         entry(y, "api_endpoint", scalar(h.apiEndpoint()));
         entry(y, "dataset", h.dataset() == null ? "\"\"" : scalar(h.dataset()));
+        entry(y, "key_mode", h.keyMode().word());
+        entry(y, "compression", h.gzip() ? "gzip" : "none");
+        entry(y, "batch_timeout", Values.formatDuration(h.batch().timeout()));
+        entry(y, "batch_max_spans", Integer.toString(h.batch().maxSpans()));
+        entry(y, "batch_max_bytes", Long.toString(h.batch().maxBytes()));
+        HoneycombConfig.RetryConfig rt = h.retry();
+        entry(y, "retry_initial_backoff", Values.formatDuration(rt.initialBackoff()));
+        entry(y, "retry_multiplier", Values.formatDecimal(rt.multiplier()));
+        entry(y, "retry_jitter", Values.formatDecimal(rt.jitter()));
+        entry(y, "retry_max_backoff", Values.formatDuration(rt.maxBackoff()));
+        entry(y, "retry_max_elapsed", Values.formatDuration(rt.maxElapsed()));
+        entry(y, "request_timeout", Values.formatDuration(rt.attemptTimeout()));
+        entry(y, "senders", Integer.toString(rt.senders()));
+        entry(y, "queue_bytes", Long.toString(h.queueBytes()));
+        entry(y, "ready_max_queue_age", Values.formatDuration(h.readyMaxQueueAge()));
+        SpoolConfig sp = h.spool();
+        y.append("  spool:\n");
+        nested(y, "dir", sp.dir() == null ? ConfigLoader.OFF : scalar(sp.dir().toAbsolutePath().toString()));
+        nested(y, "fsync", sp.fsync().name().toLowerCase(Locale.ROOT));
+        nested(y, "fsync_interval", Values.formatDuration(sp.fsyncInterval()));
+        nested(y, "max_bytes", Long.toString(sp.maxBytes()));
+        nested(y, "segment_bytes", Long.toString(sp.segmentBytes()));
+        XrayConfig x = c.xray();
+        y.append("xray:\n");
+        entry(y, "enabled", switch (x.enabled()) {
+            case AUTO -> "auto    # resolves to " + (x.exportEnabled() ? "on (daemon address configured)"
+                    : "off (no daemon address configured)");
+            case ON -> "true";
+            case OFF -> "false";
+        });
+        entry(y, "daemon_address", x.daemonAddressSet() ? scalar(x.daemonAddress().toString())
+                : "\"\"    # not configured; " + x.daemonAddress() + " is used when X-Ray export is on");
+        if (x.indexedAttributes().isEmpty()) {
+            entry(y, "indexed_attributes", "[]");
+        } else {
+            y.append("  indexed_attributes:\n");
+            for (String a : x.indexedAttributes()) {
+                y.append("    - ").append(scalar(a)).append('\n');
+            }
+        }
+        entry(y, "index_all_attributes", Boolean.toString(x.indexAllAttributes()));
+        entry(y, "annotate_sampling", Boolean.toString(x.annotateSampling()));
+        entry(y, "max_datagrams_per_second", Integer.toString(x.maxDatagramsPerSecond()));
+        entry(y, "queue_bytes", Long.toString(x.queueBytes()));
         y.append("debug:\n");
         entry(y, "enabled", switch (c.debug().enabled()) {
-            case AUTO -> "auto    # resolves to " + (c.debugExporterOn() ? "on (no Honeycomb API key)"
-                    : "off (Honeycomb export is on)");
+            case AUTO -> "auto    # resolves to " + (c.debugExporterOn() ? "on (Honeycomb and X-Ray export are off)"
+                    : "off (" + exportsOn(c) + ")");
             case ON -> "true";
             case OFF -> "false";
         });
         y.append("shutdown:\n");
         entry(y, "drain_timeout", Values.formatDuration(c.shutdown().drainTimeout()));
         return y.toString();
+    }
+
+    private static String exportsOn(RelayConfig c) {
+        boolean honeycomb = c.honeycomb().exportEnabled();
+        boolean xray = c.xray().exportEnabled();
+        return honeycomb && xray ? "Honeycomb and X-Ray export are on"
+                : honeycomb ? "Honeycomb export is on" : "X-Ray export is on";
+    }
+
+    private static void nested(StringBuilder y, String key, String value) {
+        y.append("    ").append(key).append(": ").append(value).append('\n');
     }
 
     private static void entry(StringBuilder y, String key, String value) {

@@ -9,12 +9,13 @@ import java.util.Objects;
  * @param source the configuration file that was loaded (absolute), or {@code null} when none was
  */
 public record RelayConfig(ReceiverConfig receiver, AdminConfig admin, HoneycombConfig honeycomb,
-                          DebugExporterConfig debug, ShutdownConfig shutdown, Path source) {
+                          XrayConfig xray, DebugExporterConfig debug, ShutdownConfig shutdown, Path source) {
 
     public RelayConfig {
         Objects.requireNonNull(receiver, "receiver");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(honeycomb, "honeycomb");
+        Objects.requireNonNull(xray, "xray");
         Objects.requireNonNull(debug, "debug");
         Objects.requireNonNull(shutdown, "shutdown");
     }
@@ -22,11 +23,11 @@ public record RelayConfig(ReceiverConfig receiver, AdminConfig admin, HoneycombC
     /** Every documented default, no file. */
     public static RelayConfig defaults() {
         return new RelayConfig(ReceiverConfig.defaults(), AdminConfig.defaults(), HoneycombConfig.defaults(),
-                DebugExporterConfig.defaults(), ShutdownConfig.defaults(), null);
+                XrayConfig.defaults(), DebugExporterConfig.defaults(), ShutdownConfig.defaults(), null);
     }
 
-    /** Whether the debug exporter runs, with {@code auto} resolved against the Honeycomb key. */
+    /** Whether the debug exporter runs, with {@code auto} resolved: on when no other destination exports. */
     public boolean debugExporterOn() {
-        return debug.isOn(honeycomb.exportEnabled());
+        return debug.isOn(honeycomb.exportEnabled() || xray.exportEnabled());
     }
 }

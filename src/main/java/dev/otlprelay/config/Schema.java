@@ -1,31 +1,48 @@
 package dev.otlprelay.config;
 
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The YAML key layout (sections and their keys, in file order) and "did you mean" suggestions. */
+/**
+ * The YAML key layout (sections and their keys, in file order) and "did you mean" suggestions. A key of a section
+ * may itself be a section ({@code honeycomb.spool}); such nested sections are listed in {@link #NESTED} by path.
+ */
 final class Schema {
 
+    /** Top-level sections and their keys. */
     static final Map<String, List<String>> SECTIONS;
+
+    /** Nested sections by dotted path ({@code honeycomb.spool}) and their keys. */
+    static final Map<String, List<String>> NESTED;
 
     static {
         Map<String, List<String>> s = new LinkedHashMap<>();
         s.put("receiver", List.of("http_address", "grpc_address", "max_request_bytes", "max_grpc_message_bytes",
                 "max_inflight_bytes", "retry_after"));
         s.put("admin", List.of("address"));
-        s.put("honeycomb", List.of("api_key", "api_endpoint", "dataset"));
+        s.put("honeycomb", List.of("api_key", "api_endpoint", "dataset", "key_mode", "compression", "batch_timeout",
+                "batch_max_spans", "batch_max_bytes", "retry_initial_backoff", "retry_multiplier", "retry_jitter",
+                "retry_max_backoff", "retry_max_elapsed", "request_timeout", "senders", "queue_bytes",
+                "ready_max_queue_age", "spool"));
+        s.put("xray", List.of("enabled", "daemon_address", "indexed_attributes", "index_all_attributes",
+                "annotate_sampling", "max_datagrams_per_second", "queue_bytes"));
         s.put("debug", List.of("enabled"));
         s.put("shutdown", List.of("drain_timeout"));
-        SECTIONS = java.util.Collections.unmodifiableMap(s);
+        SECTIONS = Collections.unmodifiableMap(s);
+
+        Map<String, List<String>> n = new LinkedHashMap<>();
+        n.put("honeycomb.spool", List.of("dir", "fsync", "fsync_interval", "max_bytes", "segment_bytes"));
+        NESTED = Collections.unmodifiableMap(n);
     }
 
     /** Environment variables read by the loader; these names are a contract and never change. */
     static final List<String> ENV_VARS = List.of("RELAY_CONFIG", "RELAY_HTTP_ADDRESS", "RELAY_GRPC_ADDRESS",
             "RELAY_ADMIN_ADDRESS", "RELAY_MAX_REQUEST_BYTES", "RELAY_MAX_INFLIGHT_BYTES", "HONEYCOMB_API_KEY",
-            "HONEYCOMB_API_KEY_FILE", "HONEYCOMB_API_ENDPOINT", "HONEYCOMB_DATASET");
+            "HONEYCOMB_API_KEY_FILE", "HONEYCOMB_API_ENDPOINT", "HONEYCOMB_DATASET", "RELAY_SPOOL_DIR",
+            "AWS_XRAY_DAEMON_ADDRESS");
 
     private static final int MAX_SUGGESTION_DISTANCE = 3;
 
@@ -41,9 +58,15 @@ final class Schema {
         return unknown(name, suggestion, SECTIONS.keySet());
     }
 
-    /** Problem for an unknown key inside a known section. */
+    /** The keys of a top-level or nested section ({@code honeycomb.spool}); null when there is none. */
+    static List<String> keys(String sectionPath) {
+        List<String> keys = SECTIONS.get(sectionPath);
+        return keys != null ? keys : NESTED.get(sectionPath);
+    }
+
+    /** Problem for an unknown key inside a known (top-level or nested) section. */
     static String unknownKey(String section, String key) {
-        List<String> keys = SECTIONS.get(section);
+        List<String> keys = keys(section);
         String suggestion = closest(key, keys, section + ".");
         if (suggestion == null) {
             suggestion = sameKeyElsewhere(key, section);
@@ -58,20 +81,21 @@ final class Schema {
         return path + ": unknown key (expected one of: " + String.join(", ", known) + ")";
     }
 
-    /** A key that exists verbatim (or nearly) in another section, e.g. receiver.drain_timeout. */
+    /**
+     * A key that exists verbatim (up to case and {@code -}/{@code _}) in another section, e.g.
+     * receiver.drain_timeout, or honeycomb.fsync for honeycomb.spool.fsync.
+     */
     private static String sameKeyElsewhere(String key, String exceptSection) {
-        List<String> candidates = new ArrayList<>();
-        for (Map.Entry<String, List<String>> e : SECTIONS.entrySet()) {
+        Map<String, List<String>> all = new LinkedHashMap<>(SECTIONS);
+        all.putAll(NESTED);
+        String normalized = normalize(key);
+        for (Map.Entry<String, List<String>> e : all.entrySet()) {
             if (!e.getKey().equals(exceptSection)) {
                 for (String k : e.getValue()) {
-                    candidates.add(e.getKey() + "." + k);
+                    if (k.equals(normalized)) {
+                        return e.getKey() + "." + k;
+                    }
                 }
-            }
-        }
-        String normalized = normalize(key);
-        for (String c : candidates) {
-            if (normalize(c.substring(c.indexOf('.') + 1)).equals(normalized)) {
-                return c;
             }
         }
         return null;

@@ -12,6 +12,8 @@ final class Values {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([A-Za-z]*)");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,15})\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern WHOLE = Pattern.compile("\\d{1,18}");
+    private static final Pattern DECIMAL = Pattern.compile("\\d{1,9}(?:\\.\\d{1,9})?");
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._+/-]+");
     private static final int MAX_SHOWN = 100;
 
@@ -53,6 +55,32 @@ final class Values {
             return null;
         }
         return whole.longValue();
+    }
+
+    /** A whole number written in digits only ({@code 8192}), or {@code null} when it is not or is out of range. */
+    static Long parseWhole(String text, long min, long max) {
+        if (!WHOLE.matcher(text).matches()) {
+            return null;
+        }
+        long n = Long.parseLong(text);
+        return n < min || n > max ? null : n;
+    }
+
+    /**
+     * A decimal number in plain notation ({@code 1.5}, {@code 2}, {@code 0.25}), or {@code null} when it is not
+     * or is out of {@code [min, max]}.
+     */
+    static Double parseDecimal(String text, double min, double max) {
+        if (!DECIMAL.matcher(text).matches()) {
+            return null;
+        }
+        double d = Double.parseDouble(text);
+        return d < min || d > max ? null : d;
+    }
+
+    /** {@code 1.5}, {@code 2}, {@code 0.25}: the shortest plain decimal that reads back as the same double. */
+    static String formatDecimal(double d) {
+        return new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
     }
 
     /** {@code 15s}, {@code 500ms}, {@code 2m}, {@code 1h} or whole seconds; {@code null} otherwise. */

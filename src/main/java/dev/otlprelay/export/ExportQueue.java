@@ -3,7 +3,6 @@ package dev.otlprelay.export;
 import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.Batch;
 import dev.otlprelay.pipeline.DropReason;
-import dev.otlprelay.pipeline.FanOut;
 import dev.otlprelay.telemetry.RelayMetrics;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
@@ -19,7 +18,7 @@ import java.util.logging.Logger;
  * {@code enqueued_spans = sent_spans + dropped_spans{reason} + queued_spans}; a batch whose {@code export}
  * is in progress still counts as queued.
  */
-public final class ExportQueue implements FanOut.Destination, AutoCloseable {
+public final class ExportQueue implements Destination {
     private static final Logger LOG = Logger.getLogger(ExportQueue.class.getName());
 
     private final Exporter exporter;
@@ -54,10 +53,12 @@ public final class ExportQueue implements FanOut.Destination, AutoCloseable {
         this.worker.setDaemon(true);
     }
 
+    @Override
     public String name() {
         return exporter.name();
     }
 
+    @Override
     public void start() {
         worker.start();
     }
@@ -157,6 +158,7 @@ public final class ExportQueue implements FanOut.Destination, AutoCloseable {
      * Stops taking batches and waits until everything queued is sent or the time is up; what is left then is
      * counted as dropped with reason {@code shutdown}. Returns the number of spans that could not be delivered.
      */
+    @Override
     public long drain(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {

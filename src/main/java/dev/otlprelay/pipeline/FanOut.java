@@ -27,9 +27,10 @@ public final class FanOut implements BatchConsumer {
                 return Acceptance.RETRY_LATER;
             }
         }
+        Acceptance result = Acceptance.ACCEPTED;
         for (Destination d : destinations) {
-            d.accept(batch);
+            result = result.and(d.accept(batch));
         }
-        return Acceptance.ACCEPTED;
+        return result;
     }
 }

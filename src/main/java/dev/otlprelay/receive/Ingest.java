@@ -8,13 +8,13 @@ import dev.otlprelay.pipeline.ClientContext;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.telemetry.RelayMetrics;
-import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The transport-neutral core of both receivers: decode → validate ids → hand on → answer. The transports only
@@ -48,12 +48,17 @@ public final class Ingest {
         return retryAfter;
     }
 
-    /** Handles one trace export request whose (decompressed) body is {@code body[offset, offset+length)}. */
-    public OtlpOutcome traces(byte[] body, int offset, int length, Encoding encoding, ClientContext client) {
+    /**
+     * Handles one trace export request whose (decompressed) body is {@code body[offset, offset+length)}. The
+     * outcome is usually complete at return; it completes later when a destination acknowledges only once the
+     * data is durable (the spool's fsync), and the transport answers the client then.
+     */
+    public CompletableFuture<OtlpOutcome> traces(byte[] body, int offset, int length, Encoding encoding,
+                                                 ClientContext client) {
         String transport = client.transport();
         metrics.requestBytes(transport).record(length);
         if (closing) {
-            return refuse(transport, "shutting_down");
+            return done(refuse(transport, "shutting_down"));
         }
         ExportTraceServiceRequest request;
         try {
@@ -61,55 +66,80 @@ public final class Ingest {
                     ? OtlpJson.merge(body, offset, length, ExportTraceServiceRequest.newBuilder()).build()
                     : parseProtobuf(body, offset, length);
         } catch (InvalidRequestException e) {
-            return invalid(transport, encoding, e.getMessage());
+            return done(invalid(transport, encoding, e.getMessage()));
         }
         SpanValidator.Result valid = SpanValidator.validate(request);
         if (valid.rejectedSpans() > 0) {
             metrics.refusedSpans(transport, "invalid_id").increment(valid.rejectedSpans());
         }
-        if (valid.validSpans() > 0) {
-            TraceBatch batch = new TraceBatch(valid.request(), valid.validSpans(), length, client, System.nanoTime());
-            if (next.accept(batch) == Acceptance.RETRY_LATER) {
-                metrics.refusedSpans(transport, "queue_full").increment(valid.validSpans());
-                return refuse(transport, "queue_full");
+        OtlpOutcome success = valid.rejectedSpans() == 0 ? OtlpOutcome.ok()
+                : OtlpOutcome.partial(valid.rejectedSpans(), valid.rejectedSpans() + " of "
+                + (valid.rejectedSpans() + valid.validSpans()) + " spans rejected for invalid ids; first: "
+                + valid.firstProblem());
+        if (valid.validSpans() == 0) {
+            return done(success);
+        }
+        TraceBatch batch = new TraceBatch(valid.request(), valid.validSpans(), length, client, System.nanoTime());
+        return settle(next.accept(batch), transport, valid.validSpans(), success);
+    }
+
+    /** Turns a pipeline's acceptance into the client's answer, counting the spans once either way. */
+    private CompletableFuture<OtlpOutcome> settle(Acceptance acceptance, String transport, int spans,
+                                                  OtlpOutcome success) {
+        if (acceptance.retryLater()) {
+            metrics.refusedSpans(transport, "queue_full").increment(spans);
+            return done(refuse(transport, "queue_full"));
+        }
+        if (acceptance.durable() == null) {
+            metrics.acceptedSpans(transport).increment(spans);
+            return done(success);
+        }
+        return acceptance.durable().handle((durable, error) -> {
+            if (Boolean.TRUE.equals(durable)) {
+                metrics.acceptedSpans(transport).increment(spans);
+                return success;
             }
-            metrics.acceptedSpans(transport).increment(valid.validSpans());
-        }
-        if (valid.rejectedSpans() > 0) {
-            return OtlpOutcome.partial(valid.rejectedSpans(), valid.rejectedSpans() + " of "
-                    + (valid.rejectedSpans() + valid.validSpans()) + " spans rejected for invalid ids; first: "
-                    + valid.firstProblem());
-        }
-        return OtlpOutcome.ok();
+            metrics.refusedSpans(transport, "spool_unavailable").increment(spans);
+            return refuse(transport, "spool_unavailable");
+        });
+    }
+
+    private static CompletableFuture<OtlpOutcome> done(OtlpOutcome outcome) {
+        return CompletableFuture.completedFuture(outcome);
     }
 
     /**
      * Handles a metrics or logs request: it is checked to decode (so a client learns at once that it sent
      * garbage) and handed on as received.
      */
-    public OtlpOutcome passthrough(PassthroughBatch.Signal signal, byte[] body, int offset, int length,
-                                   Encoding encoding, ClientContext client) {
+    public CompletableFuture<OtlpOutcome> passthrough(PassthroughBatch.Signal signal, byte[] body, int offset,
+                                                      int length, Encoding encoding, ClientContext client) {
         String transport = client.transport();
         metrics.requestBytes(transport).record(length);
         if (closing) {
-            return refuse(transport, "shutting_down");
+            return done(refuse(transport, "shutting_down"));
         }
         try {
             checkDecodes(signal, body, offset, length, encoding);
         } catch (InvalidRequestException e) {
-            return invalid(transport, encoding, e.getMessage());
+            return done(invalid(transport, encoding, e.getMessage()));
         }
         if (length == 0) {
-            return OtlpOutcome.ok();
+            return done(OtlpOutcome.ok());
         }
         byte[] copy = offset == 0 && length == body.length ? body : Arrays.copyOfRange(body, offset, offset + length);
         PassthroughBatch batch = new PassthroughBatch(signal, copy, encoding == Encoding.JSON
                 ? PassthroughBatch.Encoding.JSON : PassthroughBatch.Encoding.PROTOBUF, length, client, System.nanoTime());
-        if (next.accept(batch) == Acceptance.RETRY_LATER) {
-            return refuse(transport, "queue_full");
+        Acceptance acceptance = next.accept(batch);
+        if (acceptance.retryLater()) {
+            return done(refuse(transport, "queue_full"));
         }
         metrics.passthroughRequests(transport, signal.label()).increment();
-        return OtlpOutcome.ok();
+        if (acceptance.durable() == null) {
+            return done(OtlpOutcome.ok());
+        }
+        return acceptance.durable().thenApply(durable -> durable ? OtlpOutcome.ok()
+                : refuse(transport, "spool_unavailable"));
     }
 
     /** A refusal the client should retry; counted by reason. */
@@ -119,6 +149,8 @@ public final class Ingest {
             case "shutting_down" -> "the relay is shutting down; retry against another instance or later";
             case "queue_full" -> "a destination's queue is full; retry after the delay";
             case "admission" -> "the relay is at its in-flight byte budget; retry after the delay";
+            case "spool_unavailable" -> "the relay could not make the data durable (spool full or failing); "
+                    + "retry after the delay";
             default -> "temporarily unavailable (" + reason + "); retry after the delay";
         };
         return OtlpOutcome.unavailable(reason, message, retryAfter);
@@ -182,8 +214,4 @@ public final class Ingest {
     /** The two body encodings OTLP defines. */
     public enum Encoding { PROTOBUF, JSON }
 
-    /** Counter for the spans of a request refused before decoding; exposed for the transports. */
-    Counter refusedRequests(String transport, String reason) {
-        return metrics.refusedRequests(transport, reason);
-    }
 }

@@ -124,6 +124,16 @@ public final class RelayMetrics implements AutoCloseable {
         return counter("otlp.relay.exporter.send.failed.spans", "exporter", exporter, "reason", reason);
     }
 
+    /** {@code otlp_relay_exporter_retries_total{exporter}}: attempts scheduled again after a failure. */
+    public Counter exporterRetries(String exporter) {
+        return counter("otlp.relay.exporter.retries", "exporter", exporter);
+    }
+
+    /** {@code otlp_relay_exporter_truncated_values_total{exporter}}: attribute values cut to the destination's limit. */
+    public Counter truncatedValues(String exporter) {
+        return counter("otlp.relay.exporter.truncated.values", "exporter", exporter);
+    }
+
     /** {@code otlp_relay_dropped_spans_total{exporter,reason}}: spans a destination will never send. */
     public Counter droppedSpans(String exporter, String reason) {
         return counter("otlp.relay.dropped.spans", "exporter", exporter, "reason", reason);

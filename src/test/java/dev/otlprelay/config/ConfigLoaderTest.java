@@ -77,6 +77,7 @@ class ConfigLoaderTest {
             assertThat(c.receiver()).isEqualTo(d.receiver());
             assertThat(c.admin()).isEqualTo(d.admin());
             assertThat(c.honeycomb()).isEqualTo(d.honeycomb());
+            assertThat(c.xray()).isEqualTo(d.xray());
             assertThat(c.debug()).isEqualTo(d.debug());
             assertThat(c.shutdown()).isEqualTo(d.shutdown());
         }
@@ -92,12 +93,21 @@ class ConfigLoaderTest {
         @Test
         void shippedConfigFileDocumentsEveryKeyWithItsDefaultAndEnvironmentVariable() throws Exception {
             List<String> lines = Files.readAllLines(Path.of("config/relay.yaml"));
-            for (Map.Entry<String, List<String>> section : Schema.SECTIONS.entrySet()) {
-                assertThat(lines).as("section %s", section.getKey()).contains(section.getKey() + ":");
+            Map<String, List<String>> sections = new java.util.LinkedHashMap<>(Schema.SECTIONS);
+            sections.putAll(Schema.NESTED);
+            for (Map.Entry<String, List<String>> section : sections.entrySet()) {
+                String path = section.getKey();
+                String indent = "  ".repeat(path.split("\\.").length - 1);
+                String name = path.substring(path.lastIndexOf('.') + 1);
+                assertThat(lines).as("section %s", path)
+                        .anySatisfy(l -> assertThat(l).matches(indent + name + ":( +#.*)?"));
                 for (String key : section.getValue()) {
-                    assertThat(lines).as("key %s.%s", section.getKey(), key)
-                            .anySatisfy(l -> assertThat(l).startsWith("  " + key + ":").contains("# default")
-                                    .containsAnyOf("env ", "no env"));
+                    if (Schema.NESTED.containsKey(path + "." + key)) {
+                        continue;
+                    }
+                    assertThat(lines).as("key %s.%s", path, key)
+                            .anySatisfy(l -> assertThat(l).startsWith(indent + "  " + key + ":")
+                                    .contains("# default").containsAnyOf("env ", "no env"));
                 }
             }
             String text = String.join("\n", lines);
@@ -236,6 +246,7 @@ class ConfigLoaderTest {
             RelayConfig c = load("admin:\n  address: 127.0.0.1:1003\n", env);
             assertThat(c.admin().address().port()).isEqualTo(1003);
             assertThat(c.honeycomb()).isEqualTo(HoneycombConfig.defaults());
+            assertThat(c.xray()).isEqualTo(XrayConfig.defaults());
         }
 
         @Test
@@ -362,7 +373,7 @@ class ConfigLoaderTest {
         void listsTheKnownKeysWhenNothingIsClose() throws Exception {
             assertThat(problems("admin:\n  tls: true\nexporters: {}\n")).containsExactly(
                     "admin.tls: unknown key (expected one of: address)",
-                    "exporters: unknown key (expected one of: receiver, admin, honeycomb, debug, shutdown)");
+                    "exporters: unknown key (expected one of: receiver, admin, honeycomb, xray, debug, shutdown)");
         }
 
         @Test
@@ -493,7 +504,7 @@ class ConfigLoaderTest {
             assertThat(problems("admin: {}\n---\nadmin: {}\n")).singleElement().asString()
                     .endsWith("(expected: a single YAML document; another one starts at line 3)");
             assertThat(problems("- receiver\n")).singleElement().asString().endsWith(
-                    "(expected: a map of sections receiver, admin, honeycomb, debug, shutdown; found a list)");
+                    "(expected: a map of sections receiver, admin, honeycomb, xray, debug, shutdown; found a list)");
         }
 
         @Test

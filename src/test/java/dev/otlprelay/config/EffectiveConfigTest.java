@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +33,36 @@ class EffectiveConfigTest {
                   api_key: (not set)
                   api_endpoint: https://api.honeycomb.io
                   dataset: ""
+                  key_mode: relay
+                  compression: gzip
+                  batch_timeout: 200ms
+                  batch_max_spans: 8192
+                  batch_max_bytes: 4194304
+                  retry_initial_backoff: 5s
+                  retry_multiplier: 1.5
+                  retry_jitter: 0.5
+                  retry_max_backoff: 30s
+                  retry_max_elapsed: 5m
+                  request_timeout: 10s
+                  senders: 4
+                  queue_bytes: 268435456
+                  ready_max_queue_age: 1m
+                  spool:
+                    dir: (off)
+                    fsync: interval
+                    fsync_interval: 100ms
+                    max_bytes: 1073741824
+                    segment_bytes: 67108864
+                xray:
+                  enabled: auto    # resolves to off (no daemon address configured)
+                  daemon_address: ""    # not configured; 127.0.0.1:2000 is used when X-Ray export is on
+                  indexed_attributes: []
+                  index_all_attributes: false
+                  annotate_sampling: false
+                  max_datagrams_per_second: 5000
+                  queue_bytes: 67108864
                 debug:
-                  enabled: auto    # resolves to on (no Honeycomb API key)
+                  enabled: auto    # resolves to on (Honeycomb and X-Ray export are off)
                 shutdown:
                   drain_timeout: 15s
                 """);
@@ -47,6 +76,57 @@ class EffectiveConfigTest {
                 .contains("  api_key: " + Secret.of(KEY).fingerprint() + " (set)\n")
                 .contains("  dataset: \"true\"\n")
                 .contains("  enabled: auto    # resolves to off (Honeycomb export is on)\n");
+    }
+
+    @Test
+    void rendersTheNewKeysWithTheSpoolAsANestedMapAndItsDirAbsolute() throws Exception {
+        Path f = dir.resolve("relay.yaml");
+        Files.writeString(f, """
+                honeycomb:
+                  key_mode: client
+                  compression: none
+                  retry_multiplier: 2
+                  retry_jitter: 0.125
+                  retry_max_elapsed: 0
+                  spool:
+                    dir: spool dir
+                    fsync: always
+                xray:
+                  indexed_attributes: [http.route, "a:b", "true"]
+                  annotate_sampling: true
+                """);
+        RelayConfig c = ConfigLoader.load(f, Map.of("AWS_XRAY_DAEMON_ADDRESS", "tcp:xray:2000 udp:xray:2001",
+                "HONEYCOMB_API_KEY", KEY), dir);
+        String yaml = EffectiveConfig.render(c);
+        assertThat(yaml).doesNotContain(KEY)
+                .contains("  api_key: " + Secret.of(KEY).fingerprint() + " (set)\n")
+                .contains("  key_mode: client\n  compression: none\n")
+                .contains("  retry_multiplier: 2\n  retry_jitter: 0.125\n")
+                .contains("  retry_max_elapsed: 0s\n")
+                .contains("  spool:\n    dir: \"" + dir.resolve("spool dir") + "\"\n    fsync: always\n")
+                .contains("xray:\n  enabled: auto    # resolves to on (daemon address configured)\n"
+                        + "  daemon_address: xray:2001\n"
+                        + "  indexed_attributes:\n    - http.route\n    - a:b\n    - \"true\"\n")
+                .contains("  annotate_sampling: true\n")
+                .contains("  enabled: auto    # resolves to off (Honeycomb and X-Ray export are on)\n");
+        Path rendered = dir.resolve("rendered.yaml");
+        // the fingerprint is refused as a key by design; the key comes from the environment again
+        Files.writeString(rendered, yaml.replace(Secret.of(KEY).fingerprint() + " (set)", "\"\""));
+        RelayConfig back = ConfigLoader.load(rendered, Map.of("HONEYCOMB_API_KEY", KEY), dir);
+        assertThat(back.honeycomb()).isEqualTo(c.honeycomb());
+        assertThat(back.xray()).isEqualTo(c.xray());
+    }
+
+    @Test
+    void defaultsAndTheShippedFileLoadBackFromTheirRendering() throws Exception {
+        for (RelayConfig first : List.of(RelayConfig.defaults(),
+                ConfigLoader.load(Path.of("config/relay.yaml").toAbsolutePath(), Map.of(), dir))) {
+            Path rendered = dir.resolve("rendered.yaml");
+            Files.writeString(rendered, EffectiveConfig.render(first));
+            RelayConfig second = ConfigLoader.load(rendered, Map.of(), dir);
+            assertThat(new RelayConfig(second.receiver(), second.admin(), second.honeycomb(), second.xray(),
+                    second.debug(), second.shutdown(), first.source())).isEqualTo(first);
+        }
     }
 
     @Test
@@ -68,6 +148,28 @@ class EffectiveConfigTest {
                   retry_after: 500ms
                 honeycomb:
                   dataset: "123"
+                  key_mode: client-or-relay
+                  compression: none
+                  batch_timeout: 1500ms
+                  batch_max_bytes: 1MB
+                  retry_multiplier: 1.25
+                  retry_jitter: 0
+                  retry_max_backoff: 1h
+                  retry_max_elapsed: 0
+                  queue_bytes: 2MiB
+                  ready_max_queue_age: 90
+                  spool:
+                    dir: ./spool
+                    fsync: never
+                    max_bytes: 16MiB
+                    segment_bytes: 1MiB
+                xray:
+                  enabled: true
+                  daemon_address: "[::1]:2000"
+                  indexed_attributes: "a,b"
+                  index_all_attributes: on
+                  max_datagrams_per_second: 0
+                  queue_bytes: 1GiB
                 debug:
                   enabled: off
                 shutdown:
@@ -79,6 +181,7 @@ class EffectiveConfigTest {
         RelayConfig second = ConfigLoader.load(rendered, Map.of(), dir);
         assertThat(second.receiver()).isEqualTo(first.receiver());
         assertThat(second.honeycomb()).isEqualTo(first.honeycomb());
+        assertThat(second.xray()).isEqualTo(first.xray());
         assertThat(second.debug()).isEqualTo(first.debug());
         assertThat(second.shutdown()).isEqualTo(first.shutdown());
     }

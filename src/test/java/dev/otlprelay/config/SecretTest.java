@@ -20,8 +20,10 @@ class SecretTest {
         Secret s = Secret.of(KEY);
         assertThat(s.toString()).isEqualTo(s.fingerprint()).matches("sha256:[0-9a-f]{8}").doesNotContain(KEY);
         assertThat(s.fingerprint()).doesNotContain(KEY);
-        assertThat(String.valueOf(new HoneycombConfig(java.util.Optional.of(s), "https://x", null)))
-                .doesNotContain(KEY).contains(s.fingerprint());
+        HoneycombConfig d = HoneycombConfig.defaults();
+        HoneycombConfig withKey = new HoneycombConfig(java.util.Optional.of(s), "https://x", null, d.keyMode(),
+                d.gzip(), d.batch(), d.retry(), d.queueBytes(), d.readyMaxQueueAge(), d.spool());
+        assertThat(String.valueOf(withKey)).doesNotContain(KEY).contains(s.fingerprint());
     }
 
     @Test

@@ -72,6 +72,47 @@ class ValuesTest {
     }
 
     @Test
+    void parsesWholeNumbersInRangeOnly() {
+        assertThat(Values.parseWhole("8192", 1, 1_000_000)).isEqualTo(8192L);
+        assertThat(Values.parseWhole("0", 0, 5)).isZero();
+        assertThat(Values.parseWhole("0", 1, 5)).isNull();
+        assertThat(Values.parseWhole("6", 1, 5)).isNull();
+        assertThat(Values.parseWhole("-1", -5, 5)).isNull();
+        assertThat(Values.parseWhole("1.0", 0, 5)).isNull();
+        assertThat(Values.parseWhole("99999999999999999999", 0, Long.MAX_VALUE)).isNull();
+    }
+
+    @Test
+    void parsesPlainDecimalsInRangeOnly() {
+        assertThat(Values.parseDecimal("1.5", 1, 10)).isEqualTo(1.5);
+        assertThat(Values.parseDecimal("2", 1, 10)).isEqualTo(2.0);
+        assertThat(Values.parseDecimal("0", 0, 1)).isZero();
+        assertThat(Values.parseDecimal("0.99", 1, 10)).isNull();
+        assertThat(Values.parseDecimal("-0.5", -1, 1)).isNull();
+        assertThat(Values.parseDecimal("1e3", 0, 1e9)).isNull();
+        assertThat(Values.parseDecimal("NaN", 0, 1)).isNull();
+        assertThat(Values.parseDecimal(".5", 0, 1)).isNull();
+    }
+
+    @Test
+    void formatsDecimalsWithoutTrailingZeros() {
+        assertThat(Values.formatDecimal(1.5)).isEqualTo("1.5");
+        assertThat(Values.formatDecimal(2.0)).isEqualTo("2");
+        assertThat(Values.formatDecimal(0.0)).isEqualTo("0");
+        assertThat(Values.formatDecimal(0.125)).isEqualTo("0.125");
+        assertThat(Values.formatDecimal(1e-7)).isEqualTo("0.0000001");
+    }
+
+    @Test
+    void suggestsKeysOfNestedSections() {
+        assertThat(Schema.keys("honeycomb.spool")).contains("fsync");
+        assertThat(Schema.unknownKey("honeycomb.spool", "fsyncc"))
+                .isEqualTo("honeycomb.spool.fsyncc: unknown key (did you mean honeycomb.spool.fsync?)");
+        assertThat(Schema.unknownKey("honeycomb", "segment_bytes"))
+                .isEqualTo("honeycomb.segment_bytes: unknown key (did you mean honeycomb.spool.segment_bytes?)");
+    }
+
+    @Test
     void suggestsWithinLevenshteinDistanceThree() {
         assertThat(Schema.levenshtein("http_adress", "http_address")).isEqualTo(1);
         assertThat(Schema.unknownKey("receiver", "http_adress"))

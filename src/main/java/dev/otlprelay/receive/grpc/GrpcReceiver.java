@@ -37,6 +37,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -140,22 +141,30 @@ public final class GrpcReceiver implements AutoCloseable {
 
     private void export(byte[] request, StreamObserver<Message> observer, OtlpErrors.Signal signal) {
         ClientContext client = CLIENT.get();
-        OtlpOutcome outcome;
         if (!admission.tryAcquire(request.length)) {
-            outcome = ingest.refuse(TRANSPORT, "admission");
-        } else {
-            try {
-                outcome = switch (signal) {
-                    case TRACES -> ingest.traces(request, 0, request.length, Ingest.Encoding.PROTOBUF, client);
-                    case METRICS -> ingest.passthrough(PassthroughBatch.Signal.METRICS, request, 0, request.length,
-                            Ingest.Encoding.PROTOBUF, client);
-                    case LOGS -> ingest.passthrough(PassthroughBatch.Signal.LOGS, request, 0, request.length,
-                            Ingest.Encoding.PROTOBUF, client);
-                };
-            } finally {
-                admission.release(request.length);
-            }
+            answer(observer, ingest.refuse(TRANSPORT, "admission"), signal);
+            return;
         }
+        CompletableFuture<OtlpOutcome> result;
+        try {
+            result = switch (signal) {
+                case TRACES -> ingest.traces(request, 0, request.length, Ingest.Encoding.PROTOBUF, client);
+                case METRICS -> ingest.passthrough(PassthroughBatch.Signal.METRICS, request, 0, request.length,
+                        Ingest.Encoding.PROTOBUF, client);
+                case LOGS -> ingest.passthrough(PassthroughBatch.Signal.LOGS, request, 0, request.length,
+                        Ingest.Encoding.PROTOBUF, client);
+            };
+        } catch (RuntimeException e) {
+            admission.release(request.length);
+            throw e;
+        }
+        result.whenComplete((outcome, error) -> {
+            admission.release(request.length);
+            answer(observer, outcome != null ? outcome : ingest.refuse(TRANSPORT, "spool_unavailable"), signal);
+        });
+    }
+
+    private static void answer(StreamObserver<Message> observer, OtlpOutcome outcome, OtlpErrors.Signal signal) {
         if (outcome.isOk()) {
             observer.onNext(OtlpErrors.successResponse(outcome, signal));
             observer.onCompleted();

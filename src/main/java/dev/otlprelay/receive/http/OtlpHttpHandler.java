@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Handles OTLP/HTTP requests on one connection, one at a time: route, check media type and encoding, read the
@@ -199,36 +200,54 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         byte[] bytes = body.array();
         int offset = body.arrayOffset() + body.readerIndex();
         int length = body.readableBytes();
-        OtlpOutcome outcome;
+        CompletableFuture<OtlpOutcome> result;
         if (gzip && length > 0) {
             try {
                 BoundedInflater.Inflated inflated = BoundedInflater.gunzip(bytes, offset, length, maxRequestBytes,
                         admission);
                 releaseBody();
                 reserved = inflated.reserved();
-                outcome = handOn(inflated.bytes(), 0, inflated.length());
+                result = handOn(inflated.bytes(), 0, inflated.length());
             } catch (BoundedInflater.TooLargeException e) {
-                outcome = tooLarge("gzip body that inflates to more than " + maxRequestBytes + " bytes");
+                result = completed(tooLarge("gzip body that inflates to more than " + maxRequestBytes + " bytes"));
             } catch (BoundedInflater.OverBudgetException e) {
-                outcome = ingest.refuse(TRANSPORT, "admission");
+                result = completed(ingest.refuse(TRANSPORT, "admission"));
             } catch (IOException e) {
-                outcome = ingest.fail(TRANSPORT, OtlpOutcome.Kind.BAD_REQUEST, "invalid_gzip",
+                result = completed(ingest.fail(TRANSPORT, OtlpOutcome.Kind.BAD_REQUEST, "invalid_gzip",
                         "invalid gzip body: " + e.getMessage()
-                                + " (expected: a complete gzip stream, as Content-Encoding: gzip says)");
+                                + " (expected: a complete gzip stream, as Content-Encoding: gzip says)"));
             }
         } else {
-            outcome = handOn(bytes, offset, length);
+            result = handOn(bytes, offset, length);
         }
-        // Give the budget back before answering: once a client has its answer, the bytes are no longer held.
+        if (result.isDone()) {
+            // Give the budget back before answering: once a client has its answer, the bytes are no longer held.
+            resetRequest();
+            respond(ctx, result.join());
+            return;
+        }
+        // A destination acknowledges once the data is durable: keep the budget, read nothing more on this
+        // connection, and answer when it is settled.
+        long held = reserved;
+        reserved = 0;
         resetRequest();
-        respond(ctx, outcome);
+        ctx.channel().config().setAutoRead(false);
+        result.whenComplete((outcome, error) -> ctx.executor().execute(() -> {
+            admission.release(held);
+            respond(ctx, outcome != null ? outcome : ingest.refuse(TRANSPORT, "spool_unavailable"));
+            ctx.channel().config().setAutoRead(true);
+        }));
     }
 
-    private OtlpOutcome handOn(byte[] bytes, int offset, int length) {
+    private CompletableFuture<OtlpOutcome> handOn(byte[] bytes, int offset, int length) {
         if (route == Route.TRACES) {
             return ingest.traces(bytes, offset, length, encoding, client);
         }
         return ingest.passthrough(route.passthrough, bytes, offset, length, encoding, client);
+    }
+
+    private static CompletableFuture<OtlpOutcome> completed(OtlpOutcome outcome) {
+        return CompletableFuture.completedFuture(outcome);
     }
 
     private OtlpOutcome tooLarge(String what) {

@@ -1,0 +1,47 @@
+package dev.otlprelay.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The X-Ray exporter (YAML section {@code xray}).
+ *
+ * @param enabled            {@code auto} (default: on when a daemon address is configured, by
+ *                           {@code AWS_XRAY_DAEMON_ADDRESS} or {@code xray.daemon_address}), {@code true},
+ *                           {@code false}
+ * @param daemonAddress      the daemon's UDP address ({@code AWS_XRAY_DAEMON_ADDRESS}, default
+ *                           127.0.0.1:2000); accepts {@code host:port} and the SDK's
+ *                           {@code tcp:host:port udp:host:port} form (the UDP part is used)
+ * @param daemonAddressSet   whether an address was configured explicitly (for {@code auto})
+ * @param indexedAttributes  span/resource attribute keys sent as annotations ({@code xray.indexed_attributes})
+ * @param indexAllAttributes every eligible attribute becomes an annotation ({@code xray.index_all_attributes})
+ * @param annotateSampling   add the relay's sampling weight and rule as annotations
+ *                           ({@code xray.annotate_sampling}, default false)
+ * @param maxDatagramsPerSecond pacing cap for bursts ({@code xray.max_datagrams_per_second}, default 5000;
+ *                           0 = unpaced)
+ * @param queueBytes         bound of the X-Ray queue ({@code xray.queue_bytes}, default 64 MiB)
+ */
+public record XrayConfig(DebugExporterConfig.Mode enabled, HostPort daemonAddress, boolean daemonAddressSet,
+                         List<String> indexedAttributes, boolean indexAllAttributes, boolean annotateSampling,
+                         int maxDatagramsPerSecond, long queueBytes) {
+
+    public XrayConfig {
+        Objects.requireNonNull(enabled, "enabled");
+        Objects.requireNonNull(daemonAddress, "daemonAddress");
+        indexedAttributes = List.copyOf(indexedAttributes);
+    }
+
+    public static XrayConfig defaults() {
+        return new XrayConfig(DebugExporterConfig.Mode.AUTO, new HostPort("127.0.0.1", 2000), false, List.of(),
+                false, false, 5000, 64L * 1024 * 1024);
+    }
+
+    /** Whether X-Ray export runs, with {@code auto} resolved: on when an address was configured. */
+    public boolean exportEnabled() {
+        return switch (enabled) {
+            case ON -> true;
+            case OFF -> false;
+            case AUTO -> daemonAddressSet;
+        };
+    }
+}

@@ -1,0 +1,26 @@
+package dev.otlprelay.export;
+
+import dev.otlprelay.pipeline.FanOut;
+import java.time.Duration;
+
+/** A destination's life cycle as the relay drives it: start, take batches, drain on shutdown, close. */
+public interface Destination extends FanOut.Destination, AutoCloseable {
+    /** The {@code exporter} tag of this destination's metrics. */
+    String name();
+
+    void start();
+
+    /**
+     * Stops taking batches and delivers what it holds until the timeout; what is left is counted as dropped
+     * with reason {@code shutdown}. Returns the number of spans not delivered.
+     */
+    long drain(Duration timeout);
+
+    /** Why the relay should not be sent more traffic because of this destination, or null. */
+    default String notReadyReason() {
+        return null;
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,115 @@
+package dev.otlprelay.export.honeycomb;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * One HTTP attempt against Honeycomb's OTLP endpoint, classified. Keep-alive connections are pooled by the JDK
+ * client; HTTPS endpoints negotiate HTTP/2 where Honeycomb offers it.
+ */
+final class HoneycombClient {
+    private static final int MAX_ERROR_BODY = 512;
+
+    private final String endpoint;
+    private final Duration attemptTimeout;
+    private final HttpClient http;
+    private final Clock clock;
+
+    HoneycombClient(String endpoint, Duration attemptTimeout, Executor executor, Clock clock) {
+        this.endpoint = endpoint;
+        this.attemptTimeout = attemptTimeout;
+        this.clock = clock;
+        // h2c upgrade on plain http would cost a round trip and confuses some proxies: HTTP/2 only over TLS.
+        HttpClient.Version version = endpoint.startsWith("https:") ? HttpClient.Version.HTTP_2
+                : HttpClient.Version.HTTP_1_1;
+        this.http = HttpClient.newBuilder().version(version).connectTimeout(attemptTimeout).executor(executor)
+                .build();
+    }
+
+    /** What an attempt came to. */
+    record Result(Outcome outcome, int status, Duration retryAfter, long rejectedSpans, String message) {
+        boolean delivered() {
+            return outcome == Outcome.DELIVERED;
+        }
+    }
+
+    enum Outcome {
+        DELIVERED,
+        /** 429, 502, 503, 504, timeouts and connection errors: worth another attempt. */
+        RETRYABLE,
+        /** 413: the batch is too large; halves may pass. */
+        TOO_LARGE,
+        /** Any other answer: retrying will not help. */
+        PERMANENT
+    }
+
+    /**
+     * @param path        {@code /v1/traces}, {@code /v1/metrics} or {@code /v1/logs}
+     * @param contentType {@code application/x-protobuf} or {@code application/json}
+     */
+    Result send(String path, Tenant tenant, byte[] body, boolean gzipped, String contentType)
+            throws InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint + path))
+                .timeout(attemptTimeout)
+                .header("Content-Type", contentType)
+                .header("x-honeycomb-team", tenant.key().reveal())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (tenant.dataset() != null) {
+            request.header("x-honeycomb-dataset", tenant.dataset());
+        }
+        if (gzipped) {
+            request.header("Content-Encoding", "gzip");
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpTimeoutException e) {
+            return new Result(Outcome.RETRYABLE, 0, null, 0, "timeout after " + attemptTimeout.toMillis() + "ms");
+        } catch (IOException e) {
+            return new Result(Outcome.RETRYABLE, 0, null, 0, "connection failed: " + e);
+        }
+        int status = response.statusCode();
+        Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock);
+        if (status >= 200 && status < 300) {
+            return delivered(response, contentType);
+        }
+        String message = "HTTP " + status + ": " + errorText(response.body());
+        return switch (status) {
+            case 429, 502, 503, 504 -> new Result(Outcome.RETRYABLE, status, retryAfter, 0, message);
+            case 413 -> new Result(Outcome.TOO_LARGE, status, null, 0, message);
+            default -> new Result(Outcome.PERMANENT, status, null, 0, message);
+        };
+    }
+
+    private static Result delivered(HttpResponse<byte[]> response, String contentType) {
+        byte[] body = response.body();
+        if (body.length == 0 || !contentType.equals("application/x-protobuf")) {
+            return new Result(Outcome.DELIVERED, response.statusCode(), null, 0, "");
+        }
+        try {
+            ExportTraceServiceResponse r = ExportTraceServiceResponse.parseFrom(body);
+            if (r.hasPartialSuccess()) {
+                return new Result(Outcome.DELIVERED, response.statusCode(), null,
+                        r.getPartialSuccess().getRejectedSpans(), r.getPartialSuccess().getErrorMessage());
+            }
+        } catch (InvalidProtocolBufferException e) {
+            // A 2xx whose body we cannot read is still a success: the spans were taken.
+        }
+        return new Result(Outcome.DELIVERED, response.statusCode(), null, 0, "");
+    }
+
+    private static String errorText(byte[] body) {
+        String s = new String(body, 0, Math.min(body.length, MAX_ERROR_BODY), StandardCharsets.UTF_8).strip();
+        return s.isEmpty() ? "(no body)" : s;
+    }
+}

@@ -1,0 +1,581 @@
+package dev.otlprelay.export.honeycomb;
+
+import dev.otlprelay.config.HoneycombConfig;
+import dev.otlprelay.config.Secret;
+import dev.otlprelay.pipeline.Acceptance;
+import dev.otlprelay.pipeline.Batch;
+import dev.otlprelay.pipeline.ClientContext;
+import dev.otlprelay.export.Destination;
+import dev.otlprelay.pipeline.PassthroughBatch;
+import dev.otlprelay.pipeline.TraceBatch;
+import dev.otlprelay.telemetry.RelayMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * The Honeycomb destination: batches spans per tenant (key, dataset), sends them with gzip over keep-alive
+ * connections, retries what Honeycomb may accept later, and pushes back on clients (503) when its byte-bounded
+ * queue is full instead of dropping.
+ *
+ * <p>Threads: the receivers only append under a lock; one dispatcher thread seals batches when their time is up
+ * and hands ready batches to a pool of senders; a batch waiting for its retry holds no thread. At most half of
+ * the senders work on retries at once (the retry budget), so a dead Honeycomb cannot occupy every sender.
+ *
+ * <p>Accounting, at every instant: {@code enqueued_spans = sent_spans + dropped_spans{reason} + queue_spans},
+ * with {@code exporter="honeycomb"}. A span is dropped only for a stated reason: Honeycomb refused it
+ * ({@code http_400}, ...), reported it rejected ({@code partial_success}), it was over Honeycomb's event size
+ * ({@code event_too_large}), retries ran out ({@code retries_exhausted}), there was no key
+ * ({@code no_api_key}), or the relay stopped before sending it ({@code shutdown}).
+ */
+public final class HoneycombDestination implements Destination {
+    public static final String NAME = "honeycomb";
+    private static final Logger LOG = Logger.getLogger(HoneycombDestination.class.getName());
+    private static final long CLOSING_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final HoneycombConfig config;
+    private final RelayMetrics metrics;
+    private final HoneycombClient client;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final int senders;
+    private final int retryBudget;
+    private final ExecutorService senderPool;
+    private final Thread dispatcher;
+    private final RateLimitedLog warnings = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+
+    private final Object lock = new Object();
+    private final Map<Tenant, Open> open = new HashMap<>();
+    private final ArrayDeque<Outbound> ready = new ArrayDeque<>();
+    private final PriorityQueue<Outbound> waiting = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos,
+            b.dueNanos));
+    private long heldBytes;
+    private long heldSpans;
+    private int inFlight;
+    private int retriesInFlight;
+    private boolean closing;
+    private boolean stopped;
+
+    private final Counter enqueued;
+    private final Counter sent;
+    private final Counter retries;
+    private final Counter truncatedValues;
+
+    /** A batch being filled for one tenant. */
+    private static final class Open {
+        final List<ResourceSpans> resourceSpans = new ArrayList<>();
+        int spans;
+        long bytes;
+        final long startedNanos;
+
+        Open(long startedNanos) {
+            this.startedNanos = startedNanos;
+        }
+    }
+
+    public HoneycombDestination(HoneycombConfig config, RelayMetrics metrics) {
+        this(config, metrics, Clock.systemUTC());
+    }
+
+    HoneycombDestination(HoneycombConfig config, RelayMetrics metrics, Clock clock) {
+        this.config = config;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.senders = config.retry().senders();
+        this.retryBudget = Math.max(1, senders / 2);
+        AtomicInteger n = new AtomicInteger();
+        this.senderPool = Executors.newFixedThreadPool(senders, r -> {
+            Thread t = new Thread(r, "honeycomb-send-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.client = new HoneycombClient(config.apiEndpoint(), config.retry().attemptTimeout(), senderPool, clock);
+        this.backoff = new Backoff(config.retry(), () -> ThreadLocalRandom.current().nextDouble());
+        this.dispatcher = new Thread(this::dispatch, "honeycomb-dispatch");
+        this.dispatcher.setDaemon(true);
+        this.enqueued = metrics.enqueuedSpans(NAME);
+        this.sent = metrics.sentSpans(NAME);
+        this.retries = metrics.exporterRetries(NAME);
+        this.truncatedValues = metrics.truncatedValues(NAME);
+        metrics.exporterQueue(NAME, this::queuedBytes, config.queueBytes(), this::oldestAgeSeconds);
+        Gauge.builder("otlp.relay.exporter.queue.spans", this::queuedSpans).tag("exporter", NAME)
+                .description("Spans accepted by the destination and not yet sent").register(metrics.registry());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void start() {
+        dispatcher.start();
+        if (config.apiKey().isPresent() && Tenant.isClassic(config.apiKey().get().reveal())
+                && config.dataset() == null && config.keyMode() == HoneycombConfig.KeyMode.RELAY) {
+            LOG.warning("the Honeycomb key " + config.apiKey().get() + " is a Classic key but HONEYCOMB_DATASET is "
+                    + "not set: Honeycomb will refuse the data (set HONEYCOMB_DATASET)");
+        }
+    }
+
+    // ---- receiving side (event loops) ---------------------------------------------------------------------
+
+    @Override
+    public boolean hasRoomFor(Batch batch) {
+        synchronized (lock) {
+            return !closing && heldBytes + batch.sizeBytes() <= config.queueBytes();
+        }
+    }
+
+    @Override
+    public Acceptance accept(Batch batch) {
+        enqueued.increment(batch.spanCount());
+        Tenant tenant = tenant(batch.client());
+        if (tenant == null) {
+            drop(batch.spanCount(), "no_api_key");
+            warnings.warn("no_api_key", "dropping data: honeycomb.key_mode is " + config.keyMode().word()
+                    + " and the request carried no x-honeycomb-team header");
+            return Acceptance.ACCEPTED;
+        }
+        long now = System.nanoTime();
+        synchronized (lock) {
+            if (batch instanceof PassthroughBatch p) {
+                Outbound o = Outbound.passthrough(tenant, "/v1/" + p.signal().label(),
+                        p.encoding() == PassthroughBatch.Encoding.JSON ? "application/json" : "application/x-protobuf",
+                        p.body(), now);
+                hold(o.bytes, 0);
+                ready.addLast(o);
+            } else {
+                add(tenant, (TraceBatch) batch, now);
+            }
+            lock.notifyAll();
+        }
+        return Acceptance.ACCEPTED;
+    }
+
+    /** Resolves whose key sends this batch, per {@code honeycomb.key_mode}; null when there is none. */
+    private Tenant tenant(ClientContext client) {
+        String clientKey = client.honeycombTeam();
+        String key = switch (config.keyMode()) {
+            case RELAY -> config.apiKey().map(Secret::reveal).orElse(null);
+            case CLIENT -> clientKey;
+            case CLIENT_OR_RELAY -> clientKey != null && !clientKey.isBlank() ? clientKey
+                    : config.apiKey().map(Secret::reveal).orElse(null);
+        };
+        if (key == null || key.isBlank()) {
+            return null;
+        }
+        String dataset = config.keyMode() != HoneycombConfig.KeyMode.RELAY && client.honeycombDataset() != null
+                ? client.honeycombDataset() : config.dataset();
+        return new Tenant(Secret.of(key), dataset);
+    }
+
+    /** Adds a request's spans to the tenant's open batch, sealing batches as they reach their limits. */
+    private void add(Tenant tenant, TraceBatch batch, long now) {
+        for (ResourceSpans rs : batch.request().getResourceSpansList()) {
+            ResourceSpans checked = withinLimits(rs);
+            if (checked == null) {
+                continue;
+            }
+            if (countSpans(checked) > config.batch().maxSpans()
+                    || checked.getSerializedSize() > config.batch().maxBytes()) {
+                for (ResourceSpans piece : split(checked)) {
+                    addWhole(tenant, piece, now);
+                }
+            } else {
+                addWhole(tenant, checked, now);
+            }
+        }
+    }
+
+    private void addWhole(Tenant tenant, ResourceSpans rs, long now) {
+        Open o = open.computeIfAbsent(tenant, t -> new Open(now));
+        long size = rs.getSerializedSize();
+        int spans = countSpans(rs);
+        if (o.spans > 0 && (o.spans + spans > config.batch().maxSpans()
+                || o.bytes + size > config.batch().maxBytes())) {
+            seal(tenant);
+            o = open.computeIfAbsent(tenant, t -> new Open(now));
+        }
+        o.resourceSpans.add(rs);
+        o.spans += spans;
+        o.bytes += size;
+        hold(size, spans);
+        if (o.spans >= config.batch().maxSpans() || o.bytes >= config.batch().maxBytes()) {
+            seal(tenant);
+        }
+    }
+
+    /** Splits one oversized ResourceSpans into pieces that each fit a batch. */
+    private List<ResourceSpans> split(ResourceSpans rs) {
+        List<ResourceSpans> pieces = new ArrayList<>();
+        long overhead = rs.getResource().getSerializedSize() + 16;
+        for (ScopeSpans ss : rs.getScopeSpansList()) {
+            ScopeSpans.Builder cur = ss.toBuilder().clearSpans();
+            long curBytes = overhead + ss.getScope().getSerializedSize();
+            for (Span span : ss.getSpansList()) {
+                long s = span.getSerializedSize() + 8;
+                if (cur.getSpansCount() > 0 && (cur.getSpansCount() + 1 > config.batch().maxSpans()
+                        || curBytes + s > config.batch().maxBytes())) {
+                    pieces.add(rs.toBuilder().clearScopeSpans().addScopeSpans(cur).build());
+                    cur = ss.toBuilder().clearSpans();
+                    curBytes = overhead + ss.getScope().getSerializedSize();
+                }
+                cur.addSpans(span);
+                curBytes += s;
+            }
+            if (cur.getSpansCount() > 0) {
+                pieces.add(rs.toBuilder().clearScopeSpans().addScopeSpans(cur).build());
+            }
+        }
+        return pieces;
+    }
+
+    /**
+     * Applies Honeycomb's limits to every span of a ResourceSpans: long strings truncated (counted), events over
+     * 1 MB dropped (counted). Returns the input itself when nothing needed changing.
+     */
+    private ResourceSpans withinLimits(ResourceSpans rs) {
+        boolean changed = false;
+        int[] resourceTruncated = {0};
+        Resource resource = rs.getResource();
+        if (resource.getSerializedSize() > HoneycombLimits.MAX_STRING_BYTES) {
+            Resource.Builder rb = resource.toBuilder();
+            HoneycombLimits.truncateAll(rb.getAttributesBuilderList(), resourceTruncated);
+            if (resourceTruncated[0] > 0) {
+                truncatedValues.increment(resourceTruncated[0]);
+                resource = rb.build();
+                changed = true;
+            }
+        }
+        List<ScopeSpans> scopes = new ArrayList<>(rs.getScopeSpansCount());
+        for (ScopeSpans ss : rs.getScopeSpansList()) {
+            ScopeSpans.Builder sb = null;
+            for (int i = 0; i < ss.getSpansCount(); i++) {
+                Span span = ss.getSpans(i);
+                HoneycombLimits.Checked c = HoneycombLimits.check(span);
+                if (c.truncatedValues() > 0) {
+                    truncatedValues.increment(c.truncatedValues());
+                }
+                if (c.span() == span) {
+                    if (sb != null) {
+                        sb.addSpans(span);
+                    }
+                    continue;
+                }
+                if (sb == null) {
+                    sb = ss.toBuilder().clearSpans();
+                    for (int j = 0; j < i; j++) {
+                        sb.addSpans(ss.getSpans(j));
+                    }
+                }
+                if (c.span() == null) {
+                    drop(1, "event_too_large");
+                } else {
+                    sb.addSpans(c.span());
+                }
+            }
+            if (sb == null) {
+                scopes.add(ss);
+            } else {
+                changed = true;
+                if (sb.getSpansCount() > 0) {
+                    scopes.add(sb.build());
+                }
+            }
+        }
+        if (!changed) {
+            return rs;
+        }
+        if (scopes.isEmpty()) {
+            return null;
+        }
+        return rs.toBuilder().setResource(resource).clearScopeSpans().addAllScopeSpans(scopes).build();
+    }
+
+    private static int countSpans(ResourceSpans rs) {
+        int n = 0;
+        for (ScopeSpans ss : rs.getScopeSpansList()) {
+            n += ss.getSpansCount();
+        }
+        return n;
+    }
+
+    private void hold(long bytes, int spans) {
+        heldBytes += bytes;
+        heldSpans += spans;
+    }
+
+    private void release(Outbound o) {
+        heldBytes -= o.bytes;
+        heldSpans -= o.spanCount;
+    }
+
+    /** Moves a tenant's open batch to the ready queue. Caller holds the lock. */
+    private void seal(Tenant tenant) {
+        Open o = open.remove(tenant);
+        if (o != null && o.spans > 0) {
+            ready.addLast(Outbound.traces(tenant, o.resourceSpans, o.spans, o.bytes, o.startedNanos));
+        }
+    }
+
+    // ---- dispatching and sending ---------------------------------------------------------------------------
+
+    private void dispatch() {
+        synchronized (lock) {
+            while (!stopped) {
+                long now = System.nanoTime();
+                long batchTimeout = config.batch().timeout().toNanos();
+                long nextWake = now + TimeUnit.SECONDS.toNanos(1);
+                for (Iterator<Map.Entry<Tenant, Open>> it = open.entrySet().iterator(); it.hasNext(); ) {
+                    Map.Entry<Tenant, Open> e = it.next();
+                    long deadline = e.getValue().startedNanos + batchTimeout;
+                    if (closing || deadline <= now) {
+                        Open o = e.getValue();
+                        it.remove();
+                        ready.addLast(Outbound.traces(e.getKey(), o.resourceSpans, o.spans, o.bytes,
+                                o.startedNanos));
+                    } else {
+                        nextWake = Math.min(nextWake, deadline);
+                    }
+                }
+                while (!waiting.isEmpty() && waiting.peek().dueNanos <= now) {
+                    ready.addFirst(waiting.poll());
+                }
+                if (!waiting.isEmpty()) {
+                    nextWake = Math.min(nextWake, waiting.peek().dueNanos);
+                }
+                startSends();
+                long waitNanos = nextWake - System.nanoTime();
+                if (waitNanos > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(lock, waitNanos);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Hands ready batches to free senders; retries use at most the retry budget. Caller holds the lock. */
+    private void startSends() {
+        Iterator<Outbound> it = ready.iterator();
+        while (inFlight < senders && it.hasNext()) {
+            Outbound o = it.next();
+            boolean retry = o.failedAttempts > 0;
+            if (retry && retriesInFlight >= retryBudget) {
+                continue;
+            }
+            it.remove();
+            inFlight++;
+            if (retry) {
+                retriesInFlight++;
+            }
+            senderPool.execute(() -> send(o, retry));
+        }
+    }
+
+    private void send(Outbound o, boolean retry) {
+        if (o.firstAttemptNanos == 0) {
+            o.firstAttemptNanos = System.nanoTime();
+        }
+        HoneycombClient.Result result;
+        try {
+            result = client.send(o.path, o.tenant, o.body(config.gzip()), config.gzip(), o.contentType);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = new HoneycombClient.Result(HoneycombClient.Outcome.RETRYABLE, 0, null, 0, "interrupted");
+        } catch (RuntimeException e) {
+            result = new HoneycombClient.Result(HoneycombClient.Outcome.PERMANENT, 0, null, 0, e.toString());
+        }
+        synchronized (lock) {
+            inFlight--;
+            if (retry) {
+                retriesInFlight--;
+            }
+            settle(o, result);
+            lock.notifyAll();
+        }
+    }
+
+    /** Decides what an attempt's result means for the batch. Caller holds the lock. */
+    private void settle(Outbound o, HoneycombClient.Result r) {
+        switch (r.outcome()) {
+            case DELIVERED -> {
+                release(o);
+                long rejected = Math.min(r.rejectedSpans(), o.spanCount);
+                sent.increment(o.spanCount - rejected);
+                if (rejected > 0) {
+                    drop(rejected, "partial_success");
+                    warnings.warn("partial_success", "Honeycomb rejected " + rejected + " of " + o.spanCount
+                            + " spans: " + r.message());
+                }
+            }
+            case TOO_LARGE -> {
+                List<Outbound> halves = o.halves();
+                metrics.sendFailedSpans(NAME, "http_413").increment(o.spanCount);
+                if (halves == null) {
+                    release(o);
+                    drop(o.spanCount, "too_large");
+                    warnings.warn("too_large", "Honeycomb refused a single span as too large (" + r.message() + ")");
+                } else {
+                    ready.addFirst(halves.get(1));
+                    ready.addFirst(halves.get(0));
+                }
+            }
+            case RETRYABLE -> {
+                String reason = r.status() == 0 ? (r.message().startsWith("timeout") ? "timeout" : "connection")
+                        : "http_" + r.status();
+                metrics.sendFailedSpans(NAME, reason).increment(o.spanCount);
+                o.failedAttempts++;
+                Duration delay = backoff.delay(o.failedAttempts, r.retryAfter());
+                long elapsed = System.nanoTime() - o.firstAttemptNanos;
+                if (closing || elapsed + delay.toNanos() > config.retry().maxElapsed().toNanos()) {
+                    if (closing) {
+                        // During shutdown a failed batch keeps trying until drain()'s deadline, gently.
+                        o.dueNanos = System.nanoTime() + CLOSING_RETRY_NANOS;
+                        waiting.add(o);
+                        return;
+                    }
+                    release(o);
+                    drop(o.spanCount, "retries_exhausted");
+                    warnings.warn("retries_exhausted", "giving up on " + o.spanCount + " spans after "
+                            + o.failedAttempts + " attempts over " + Duration.ofNanos(elapsed).toSeconds()
+                            + "s; last: " + r.message());
+                    return;
+                }
+                retries.increment();
+                o.dueNanos = System.nanoTime() + delay.toNanos();
+                waiting.add(o);
+                warnings.warn("retry", "Honeycomb send failed (" + r.message() + "); retrying "
+                        + o.spanCount + " spans in " + delay.toMillis() + "ms");
+            }
+            case PERMANENT -> {
+                release(o);
+                String reason = r.status() == 0 ? "error" : "http_" + r.status();
+                metrics.sendFailedSpans(NAME, reason).increment(o.spanCount);
+                drop(o.spanCount, reason);
+                warnings.warn(reason, "Honeycomb refused " + (o.isTraces() ? o.spanCount + " spans" : o.path)
+                        + " for " + o.tenant + ": " + r.message() + " (not retried)");
+            }
+        }
+    }
+
+    private void drop(long spans, String reason) {
+        metrics.droppedSpans(NAME, reason).increment(spans);
+    }
+
+    // ---- observing and stopping ----------------------------------------------------------------------------
+
+    public long queuedBytes() {
+        synchronized (lock) {
+            return heldBytes;
+        }
+    }
+
+    public long queuedSpans() {
+        synchronized (lock) {
+            return heldSpans;
+        }
+    }
+
+    public long capacityBytes() {
+        return config.queueBytes();
+    }
+
+    /** Age of the oldest data not yet delivered; 0 when empty. */
+    public double oldestAgeSeconds() {
+        synchronized (lock) {
+            long oldest = Long.MAX_VALUE;
+            for (Open o : open.values()) {
+                oldest = Math.min(oldest, o.startedNanos);
+            }
+            for (Outbound o : ready) {
+                oldest = Math.min(oldest, o.firstEnqueuedNanos);
+            }
+            for (Outbound o : waiting) {
+                oldest = Math.min(oldest, o.firstEnqueuedNanos);
+            }
+            return oldest == Long.MAX_VALUE ? 0 : (System.nanoTime() - oldest) / 1e9;
+        }
+    }
+
+    @Override
+    public String notReadyReason() {
+        double used = (double) queuedBytes() / config.queueBytes();
+        if (used > 0.9) {
+            return String.format("the Honeycomb queue is %.0f%% full", used * 100);
+        }
+        double age = oldestAgeSeconds();
+        if (age > config.readyMaxQueueAge().toSeconds()) {
+            return String.format("the oldest batch for Honeycomb has waited %.0fs (limit %ds)", age,
+                    config.readyMaxQueueAge().toSeconds());
+        }
+        return null;
+    }
+
+    /**
+     * Sends what is queued until the deadline, then gives up on the rest (counted as dropped with reason
+     * {@code shutdown}). Returns the number of spans not delivered.
+     */
+    @Override
+    public long drain(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            closing = true;
+            for (Tenant t : new ArrayList<>(open.keySet())) {
+                seal(t);
+            }
+            // Retries waiting for their backoff are due now: the relay is leaving.
+            for (Outbound o : waiting) {
+                o.dueNanos = System.nanoTime();
+            }
+            lock.notifyAll();
+            while ((heldBytes > 0 || inFlight > 0) && System.nanoTime() < deadline) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, Math.max(1, deadline - System.nanoTime()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            stopped = true;
+            lock.notifyAll();
+            long lost = heldSpans;
+            if (lost > 0) {
+                drop(lost, "shutdown");
+            }
+            ready.clear();
+            waiting.clear();
+            open.clear();
+            heldSpans = 0;
+            heldBytes = 0;
+            return lost;
+        }
+    }
+
+    @Override
+    public void close() {
+        drain(Duration.ZERO);
+        senderPool.shutdownNow();
+    }
+}

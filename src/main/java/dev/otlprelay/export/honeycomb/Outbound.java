@@ -1,0 +1,136 @@
+package dev.otlprelay.export.honeycomb;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * One request to Honeycomb as it waits, is sent and retried: either a batch of spans for {@code /v1/traces}
+ * (kept decoded so that a 413 can split it) or a metrics/logs body forwarded as received.
+ */
+final class Outbound {
+    final Tenant tenant;
+    final String path;
+    final String contentType;
+    /** For traces: the batch; null for forwarded metrics/logs. */
+    final List<ResourceSpans> resourceSpans;
+    /** For metrics/logs: the body as received. */
+    final byte[] rawBody;
+    final int spanCount;
+    /** Uncompressed bytes this request holds against the queue capacity. */
+    final long bytes;
+    final long firstEnqueuedNanos;
+    int failedAttempts;
+    long firstAttemptNanos;
+    long dueNanos;
+    private byte[] encoded;
+    private boolean encodedGzip;
+
+    private Outbound(Tenant tenant, String path, String contentType, List<ResourceSpans> resourceSpans,
+                     byte[] rawBody, int spanCount, long bytes, long firstEnqueuedNanos) {
+        this.tenant = tenant;
+        this.path = path;
+        this.contentType = contentType;
+        this.resourceSpans = resourceSpans;
+        this.rawBody = rawBody;
+        this.spanCount = spanCount;
+        this.bytes = bytes;
+        this.firstEnqueuedNanos = firstEnqueuedNanos;
+    }
+
+    static Outbound traces(Tenant tenant, List<ResourceSpans> resourceSpans, int spanCount, long bytes,
+                           long firstEnqueuedNanos) {
+        return new Outbound(tenant, "/v1/traces", "application/x-protobuf", List.copyOf(resourceSpans), null,
+                spanCount, bytes, firstEnqueuedNanos);
+    }
+
+    static Outbound passthrough(Tenant tenant, String path, String contentType, byte[] body, long nowNanos) {
+        return new Outbound(tenant, path, contentType, null, body, 0, body.length, nowNanos);
+    }
+
+    boolean isTraces() {
+        return resourceSpans != null;
+    }
+
+    /** The body on the wire, encoded once and reused by every retry. */
+    byte[] body(boolean gzip) {
+        if (encoded == null || encodedGzip != gzip) {
+            byte[] plain = isTraces()
+                    ? ExportTraceServiceRequest.newBuilder().addAllResourceSpans(resourceSpans).build().toByteArray()
+                    : rawBody;
+            encoded = gzip ? gzip(plain) : plain;
+            encodedGzip = gzip;
+        }
+        return encoded;
+    }
+
+    /** Two halves by span count, for a 413; null when the batch holds a single span. */
+    List<Outbound> halves() {
+        if (!isTraces() || spanCount < 2) {
+            return null;
+        }
+        int target = spanCount / 2;
+        List<ResourceSpans> first = new ArrayList<>();
+        List<ResourceSpans> second = new ArrayList<>();
+        int taken = 0;
+        for (ResourceSpans rs : resourceSpans) {
+            ResourceSpans.Builder a = rs.toBuilder().clearScopeSpans();
+            ResourceSpans.Builder b = rs.toBuilder().clearScopeSpans();
+            for (ScopeSpans ss : rs.getScopeSpansList()) {
+                ScopeSpans.Builder sa = ss.toBuilder().clearSpans();
+                ScopeSpans.Builder sb = ss.toBuilder().clearSpans();
+                for (var span : ss.getSpansList()) {
+                    if (taken < target) {
+                        sa.addSpans(span);
+                        taken++;
+                    } else {
+                        sb.addSpans(span);
+                    }
+                }
+                if (sa.getSpansCount() > 0) {
+                    a.addScopeSpans(sa);
+                }
+                if (sb.getSpansCount() > 0) {
+                    b.addScopeSpans(sb);
+                }
+            }
+            if (a.getScopeSpansCount() > 0) {
+                first.add(a.build());
+            }
+            if (b.getScopeSpansCount() > 0) {
+                second.add(b.build());
+            }
+        }
+        long firstBytes = size(first);
+        Outbound x = traces(tenant, first, target, firstBytes, firstEnqueuedNanos);
+        Outbound y = traces(tenant, second, spanCount - target, bytes - firstBytes, firstEnqueuedNanos);
+        for (Outbound o : List.of(x, y)) {
+            o.firstAttemptNanos = firstAttemptNanos;
+        }
+        return List.of(x, y);
+    }
+
+    static long size(List<ResourceSpans> list) {
+        long n = 0;
+        for (ResourceSpans rs : list) {
+            n += rs.getSerializedSize();
+        }
+        return n;
+    }
+
+    private static byte[] gzip(byte[] plain) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, plain.length / 4));
+        try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
+            gz.write(plain);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

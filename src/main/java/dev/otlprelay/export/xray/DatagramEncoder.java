@@ -1,0 +1,109 @@
+package dev.otlprelay.export.xray;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Writes one document as one daemon datagram — the protocol header line, then the JSON — and makes it fit.
+ *
+ * <p>Size policy, in order, stopping at the first that fits: the whole document; without {@code metadata.default};
+ * then without annotations, dropping the largest first, one at a time; then {@link Limits#COMPACT} (long strings
+ * cut, fewer stack frames, links without attributes); then {@link Limits#MINIMAL}. A shrunk document says so
+ * itself (annotation {@code otlp_relay_truncated}, {@code metadata.otlp_relay.truncated} naming what was left out).
+ * What does not fit even then is not sent. The JSON is always complete: a write that reaches the bound is
+ * abandoned, never cut.
+ */
+final class DatagramEncoder {
+    /**
+     * The largest datagram we send. UDP over IPv4 carries at most 65,507 payload bytes; X-Ray documents may be up
+     * to 64 kB. 64,000 leaves room below both, header line included.
+     */
+    static final int MAX_DATAGRAM_BYTES = 64_000;
+    /** The daemon's protocol header, followed by a newline and the document. */
+    static final byte[] HEADER = "{\"format\": \"json\", \"version\": 1}\n".getBytes(StandardCharsets.US_ASCII);
+
+    enum Fit { WHOLE, TRUNCATED, TOO_LARGE }
+
+    private final JsonFactory factory = JsonFactory.builder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .build();
+    private final ByteSink sink;
+
+    DatagramEncoder(int maxDatagramBytes) {
+        this.sink = new ByteSink(maxDatagramBytes);
+    }
+
+    /** Encodes {@code doc}; unless {@link Fit#TOO_LARGE}, {@link #datagram()} then holds the datagram. */
+    Fit encode(SegmentDocument doc) {
+        List<Annotations.Annotation> all = doc.annotations();
+        if (attempt(doc, Limits.FULL, all)) {
+            return Fit.WHOLE;
+        }
+        // Keep a place for the truncation marker within X-Ray's 50 annotations.
+        List<Annotations.Annotation> kept = new ArrayList<>(all);
+        List<Annotations.Annotation> largestFirst = new ArrayList<>(all);
+        largestFirst.sort(Comparator.comparingInt(Annotations.Annotation::size).reversed());
+        int dropped = 0;
+        while (kept.size() >= Annotations.MAX_PER_DOCUMENT) {
+            kept.remove(largestFirst.get(dropped++));
+        }
+        if (attempt(doc, Limits.FULL.withoutMetadata(dropped == 0 ? "metadata" : "metadata,annotations"), kept)) {
+            return Fit.TRUNCATED;
+        }
+        Limits noAnnotations = Limits.FULL.withoutMetadata("metadata,annotations");
+        while (!kept.isEmpty()) {
+            kept.remove(largestFirst.get(dropped++));
+            if (attempt(doc, noAnnotations, kept)) {
+                return Fit.TRUNCATED;
+            }
+        }
+        if (attempt(doc, Limits.COMPACT, List.of()) || attempt(doc, Limits.MINIMAL, List.of())) {
+            return Fit.TRUNCATED;
+        }
+        sink.reset();
+        return Fit.TOO_LARGE;
+    }
+
+    /** Header and document of the last successful {@link #encode}; valid until the next one. */
+    ByteBuffer datagram() {
+        return sink.contents();
+    }
+
+    private boolean attempt(SegmentDocument doc, Limits limits, List<Annotations.Annotation> annotations) {
+        sink.reset();
+        JsonGenerator g = null;
+        try {
+            sink.write(HEADER, 0, HEADER.length);
+            g = factory.createGenerator(sink);
+            doc.write(g, limits, annotations);
+            g.close();
+            return true;
+        } catch (ByteSink.Full full) {
+            abandon(g);
+            return false;
+        } catch (IOException e) {
+            // The sink does no I/O; Jackson only declares it.
+            abandon(g);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void abandon(JsonGenerator g) {
+        if (g == null) {
+            return;
+        }
+        try {
+            g.close();
+        } catch (IOException | RuntimeException ignored) {
+            // Closing flushes into the full sink again; the attempt is discarded anyway.
+        }
+    }
+}

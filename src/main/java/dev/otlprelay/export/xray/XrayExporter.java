@@ -1,0 +1,116 @@
+package dev.otlprelay.export.xray;
+
+import dev.otlprelay.config.XrayConfig;
+import dev.otlprelay.export.Exporter;
+import dev.otlprelay.pipeline.Batch;
+import dev.otlprelay.pipeline.DropReason;
+import dev.otlprelay.pipeline.TraceBatch;
+import dev.otlprelay.telemetry.RelayMetrics;
+import dev.otlprelay.telemetry.XrayMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.nio.ByteBuffer;
+import java.util.logging.Logger;
+
+/**
+ * Sends traces to AWS X-Ray through the daemon: one span, one document, one UDP datagram. Metrics and logs are
+ * not X-Ray's business and are ignored.
+ *
+ * <p>Every span of a batch is counted exactly once: sent ({@code otlp_relay_xray_datagrams_total{result="sent"}}),
+ * or failed ({@code {result="failed"}} and {@code otlp_relay_dropped_spans_total{exporter="xray",
+ * reason="send_failed"}}), or not sent because it cannot fit in a datagram ({@code reason="too_large"}) or could
+ * not be translated ({@code reason="export_failed"}). Nothing is thrown for single spans: a daemon that is down
+ * must not make the relay retry or stop.
+ *
+ * <p>Not thread-safe: {@link dev.otlprelay.export.ExportQueue} calls it from the destination's one thread.
+ */
+public final class XrayExporter implements Exporter {
+    private static final Logger LOG = Logger.getLogger(XrayExporter.class.getName());
+    static final String NAME = "xray";
+
+    private final SegmentTranslator translator;
+    private final DatagramEncoder encoder;
+    private final DatagramSender sender;
+    private final XrayMetrics xray;
+    private final Counter sendFailed;
+    private final Counter tooLarge;
+    private final Counter untranslatable;
+
+    public XrayExporter(XrayConfig config, RelayMetrics metrics) {
+        this(config, metrics, new UdpEmitter(config.daemonAddress(), Pacer.perSecond(config.maxDatagramsPerSecond())),
+                DatagramEncoder.MAX_DATAGRAM_BYTES);
+    }
+
+    XrayExporter(XrayConfig config, RelayMetrics metrics, DatagramSender sender, int maxDatagramBytes) {
+        this.translator = new SegmentTranslator(new Annotations(config.indexedAttributes(),
+                config.indexAllAttributes(), config.annotateSampling()));
+        this.encoder = new DatagramEncoder(maxDatagramBytes);
+        this.sender = sender;
+        this.xray = new XrayMetrics(metrics);
+        this.sendFailed = metrics.droppedSpans(NAME, "send_failed");
+        this.tooLarge = metrics.droppedSpans(NAME, "too_large");
+        this.untranslatable = metrics.droppedSpans(NAME, DropReason.EXPORT_FAILED.tag());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void export(Batch batch) {
+        if (!(batch instanceof TraceBatch traces)) {
+            return;
+        }
+        int large = 0;
+        int broken = 0;
+        RuntimeException firstBroken = null;
+        for (ResourceSpans rs : traces.request().getResourceSpansList()) {
+            ResourceView resource = ResourceView.of(rs.getResource());
+            for (ScopeSpans ss : rs.getScopeSpansList()) {
+                for (Span span : ss.getSpansList()) {
+                    SegmentDocument doc;
+                    DatagramEncoder.Fit fit;
+                    try {
+                        doc = translator.translate(span, resource);
+                        fit = encoder.encode(doc);
+                    } catch (RuntimeException e) {
+                        untranslatable.increment();
+                        broken++;
+                        firstBroken = firstBroken == null ? e : firstBroken;
+                        continue;
+                    }
+                    if (fit == DatagramEncoder.Fit.TOO_LARGE) {
+                        tooLarge.increment();
+                        large++;
+                        continue;
+                    }
+                    if (fit == DatagramEncoder.Fit.TRUNCATED) {
+                        xray.truncated();
+                    }
+                    ByteBuffer datagram = encoder.datagram();
+                    int bytes = datagram.remaining();
+                    if (sender.send(datagram)) {
+                        xray.sent(doc.segment(), bytes);
+                    } else {
+                        xray.failed();
+                        sendFailed.increment();
+                    }
+                }
+            }
+        }
+        if (large > 0) {
+            LOG.warning("xray: " + large + " spans of a batch do not fit in one datagram even shrunk; not sent");
+        }
+        if (broken > 0) {
+            LOG.warning("xray: " + broken + " spans of a batch could not be translated; first: " + firstBroken);
+        }
+    }
+
+    @Override
+    public void close() {
+        sender.close();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.otlprelay.export.honeycomb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.otlprelay.config.HoneycombConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** The retry schedule: exponential, jittered, capped, and never sooner than Retry-After. */
+class BackoffTest {
+    static final HoneycombConfig.RetryConfig DEFAULTS = HoneycombConfig.RetryConfig.defaults();
+
+    @Test
+    void growsByTheMultiplierFromTheInitialDelayWithoutJitterAtTheMidpoint() {
+        Backoff b = new Backoff(DEFAULTS, () -> 0.5);
+        assertThat(b.delay(1, null)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(b.delay(2, null)).isEqualTo(Duration.ofMillis(7500));
+        assertThat(b.delay(3, null)).isEqualTo(Duration.ofMillis(11250));
+    }
+
+    @Test
+    void jitterSpreadsByHalfEitherWay() {
+        assertThat(new Backoff(DEFAULTS, () -> 0.0).delay(1, null)).isEqualTo(Duration.ofMillis(2500));
+        assertThat(new Backoff(DEFAULTS, () -> 1.0).delay(1, null)).isEqualTo(Duration.ofMillis(7500));
+    }
+
+    @Test
+    void neverExceedsTheMaximum() {
+        assertThat(new Backoff(DEFAULTS, () -> 1.0).delay(20, null)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void neverRetriesSoonerThanRetryAfter() {
+        Backoff b = new Backoff(DEFAULTS, () -> 0.5);
+        assertThat(b.delay(1, Duration.ofSeconds(20))).isEqualTo(Duration.ofSeconds(20));
+        assertThat(b.delay(1, Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void retryAfterReadsSecondsAndHttpDates() {
+        Clock clock = Clock.fixed(Instant.parse("2026-11-23T09:00:00Z"), ZoneOffset.UTC);
+        assertThat(RetryAfter.parse("7", clock)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(RetryAfter.parse("Mon, 23 Nov 2026 09:00:30 GMT", clock)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(RetryAfter.parse("Mon, 23 Nov 2026 08:00:00 GMT", clock)).isEqualTo(Duration.ZERO);
+        assertThat(RetryAfter.parse("soon", clock)).isNull();
+        assertThat(RetryAfter.parse(null, clock)).isNull();
+        assertThat(RetryAfter.parse("-3", clock)).isNull();
+    }
+
+    @Test
+    void classicKeysAreRecognisedAsHoneycombDoes() {
+        assertThat(Tenant.isClassic("0123456789abcdef0123456789abcdef")).isTrue();
+        assertThat(Tenant.isClassic("hcaic_" + "a".repeat(58))).isTrue();
+        assertThat(Tenant.isClassic("hcxic_" + "0".repeat(58))).isTrue();
+        assertThat(Tenant.isClassic("hcaik_" + "a".repeat(58))).isFalse();
+        assertThat(Tenant.isClassic("0123456789ABCDEF0123456789abcdef")).isFalse();
+        assertThat(Tenant.isClassic("Xq9ReallyNewEnvironmentKey12")).isFalse();
+    }
+}
