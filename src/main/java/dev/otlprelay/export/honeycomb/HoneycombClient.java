@@ -11,7 +11,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executor;
 
 /**
  * One HTTP attempt against Honeycomb's OTLP endpoint, classified. Keep-alive connections are pooled by the JDK
@@ -25,14 +24,15 @@ final class HoneycombClient {
     private final HttpClient http;
     private final Clock clock;
 
-    HoneycombClient(String endpoint, Duration attemptTimeout, Executor executor, Clock clock) {
+    HoneycombClient(String endpoint, Duration attemptTimeout, Clock clock) {
         this.endpoint = endpoint;
         this.attemptTimeout = attemptTimeout;
         this.clock = clock;
         // h2c upgrade on plain http would cost a round trip and confuses some proxies: HTTP/2 only over TLS.
         HttpClient.Version version = endpoint.startsWith("https:") ? HttpClient.Version.HTTP_2
                 : HttpClient.Version.HTTP_1_1;
-        this.http = HttpClient.newBuilder().version(version).connectTimeout(attemptTimeout).executor(executor)
+        this.http = HttpClient.newBuilder().version(version).connectTimeout(attemptTimeout)
+                // The client's own executor: the senders block in send(), so lending it their pool would deadlock.
                 .build();
     }
 

@@ -108,7 +108,7 @@ public final class HoneycombDestination implements Destination {
             t.setDaemon(true);
             return t;
         });
-        this.client = new HoneycombClient(config.apiEndpoint(), config.retry().attemptTimeout(), senderPool, clock);
+        this.client = new HoneycombClient(config.apiEndpoint(), config.retry().attemptTimeout(), clock);
         this.backoff = new Backoff(config.retry(), () -> ThreadLocalRandom.current().nextDouble());
         this.dispatcher = new Thread(this::dispatch, "honeycomb-dispatch");
         this.dispatcher.setDaemon(true);
