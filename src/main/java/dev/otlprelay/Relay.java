@@ -4,6 +4,7 @@ import dev.otlprelay.admin.AdminServer;
 import dev.otlprelay.admin.Readiness;
 import dev.otlprelay.config.EffectiveConfig;
 import dev.otlprelay.config.RelayConfig;
+import dev.otlprelay.config.Secret;
 import dev.otlprelay.export.DebugExporter;
 import dev.otlprelay.export.Destination;
 import dev.otlprelay.export.honeycomb.HoneycombDestination;
@@ -140,7 +141,7 @@ public final class Relay implements AutoCloseable {
         var honeycomb = config.honeycomb();
         if (honeycomb.exportEnabled()) {
             LOG.info("Honeycomb export is on: " + honeycomb.apiEndpoint() + ", key "
-                    + honeycomb.apiKey().map(Object::toString).orElse("from each request")
+                    + honeycomb.apiKey().map(Secret::fingerprint).orElse("from each request")
                     + " (key_mode " + honeycomb.keyMode().word() + ")"
                     + (honeycomb.dataset() == null ? "" : ", dataset " + honeycomb.dataset()));
         } else {

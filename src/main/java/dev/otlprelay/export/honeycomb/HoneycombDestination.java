@@ -131,7 +131,7 @@ public final class HoneycombDestination implements Destination {
         dispatcher.start();
         if (config.apiKey().isPresent() && Tenant.isClassic(config.apiKey().get().reveal())
                 && config.dataset() == null && config.keyMode() == HoneycombConfig.KeyMode.RELAY) {
-            LOG.warning("the Honeycomb key " + config.apiKey().get() + " is a Classic key but HONEYCOMB_DATASET is "
+            LOG.warning("the Honeycomb key " + config.apiKey().get().fingerprint() + " is a Classic key but HONEYCOMB_DATASET is "
                     + "not set: Honeycomb will refuse the data (set HONEYCOMB_DATASET)");
         }
     }
