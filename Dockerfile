@@ -21,6 +21,9 @@ RUN groupadd --system --gid 10001 relay \
 WORKDIR /app
 COPY --from=build /build/target/otlp-relay.jar /app/otlp-relay.jar
 COPY config/relay.yaml /app/config/relay.yaml
+# The spool's home (RELAY_SPOOL_DIR in docker-compose.yml), owned by the relay user so that a new named volume
+# mounted here is writable by it.
+RUN mkdir -p /var/lib/otlp-relay && chown 10001:10001 /var/lib/otlp-relay
 # Numeric, so that runtimes can verify it is not root (Kubernetes runAsNonRoot).
 USER 10001:10001
 # 4317 OTLP/gRPC, 4318 OTLP/HTTP, 8888 admin (/metrics, /readyz): the relay's defaults.

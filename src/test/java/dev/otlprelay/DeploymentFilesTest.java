@@ -138,6 +138,22 @@ class DeploymentFilesTest {
         assertThat(test.subList(1, test.size())).isEqualTo(healthcheck().command());
     }
 
+    @Test
+    void composeKeepsTheSpoolOnAVolumeTheRelayUserCanWrite() {
+        JsonNode relay = service(RELAY);
+        String spoolDir = environment(relay).get("RELAY_SPOOL_DIR");
+        assertThat(spoolDir).as("the spool is on in compose").isNotBlank();
+        List<String> volumes = strings(relay.path("volumes"));
+        String mount = volumes.stream().filter(v -> spoolDir.startsWith(v.split(":")[1])).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume holds " + spoolDir + ": " + volumes));
+        String volume = mount.split(":")[0];
+        assertThat(compose.path("volumes").has(volume)).as("named volume %s is declared", volume).isTrue();
+        String target = mount.split(":")[1];
+        assertThat(runtime().all("RUN")).extracting(Instruction::args)
+                .anySatisfy(run -> assertThat(run).contains("mkdir -p " + target).contains("chown 10001:10001 "
+                        + target));
+    }
+
     // ---- Dockerfile ----
 
     @Test

@@ -149,6 +149,44 @@ public final class RelayMetrics implements AutoCloseable {
                 .tag("exporter", exporter).description("Age of the oldest queued batch").register(registry);
     }
 
+    /**
+     * {@code otlp_relay_exporter_spooled_at_shutdown_spans_total{exporter}}: spans not delivered when the relay
+     * stopped that stay in the durable spool and are sent after the next start (not lost, so not "dropped").
+     */
+    public Counter spooledAtShutdown(String exporter) {
+        return counter("otlp.relay.exporter.spooled.at.shutdown.spans", "exporter", exporter);
+    }
+
+    // --- durable spool --------------------------------------------------------------------------------------
+
+    /**
+     * {@code otlp_relay_spool_disk_bytes{exporter}}, {@code otlp_relay_spool_capacity_bytes{exporter}} and
+     * {@code otlp_relay_spool_pending_records{exporter}} (records appended or replayed, not yet acknowledged).
+     */
+    public void spool(String exporter, Supplier<Number> diskBytes, long capacity, Supplier<Number> pendingRecords) {
+        Gauge.builder("otlp.relay.spool.disk", diskBytes).baseUnit("bytes").tag("exporter", exporter)
+                .description("Bytes of the spool's segment and ack files").register(registry);
+        Gauge.builder("otlp.relay.spool.capacity", () -> capacity).baseUnit("bytes").tag("exporter", exporter)
+                .description("Disk bound of the spool").register(registry);
+        Gauge.builder("otlp.relay.spool.pending.records", pendingRecords).tag("exporter", exporter)
+                .description("Spooled requests not yet delivered or given up on").register(registry);
+    }
+
+    /** {@code otlp_relay_spool_append_failures_total{exporter,reason}}: requests the spool could not take (full, io_error). */
+    public Counter spoolAppendFailures(String exporter, String reason) {
+        return counter("otlp.relay.spool.append.failures", "exporter", exporter, "reason", reason);
+    }
+
+    /** {@code otlp_relay_spool_corrupt_records_total{exporter}}: torn or corrupt spool data skipped. */
+    public Counter spoolCorruptRecords(String exporter) {
+        return counter("otlp.relay.spool.corrupt.records", "exporter", exporter);
+    }
+
+    /** {@code otlp_relay_spool_replayed_records_total{exporter}}: records an earlier run left, sent again. */
+    public Counter spoolReplayedRecords(String exporter) {
+        return counter("otlp.relay.spool.replayed.records", "exporter", exporter);
+    }
+
     /** Counters are looked up once per tag combination and cached: the hot path must not build meter ids. */
     private Counter counter(String name, String... tags) {
         String key = cacheKey(name, tags);

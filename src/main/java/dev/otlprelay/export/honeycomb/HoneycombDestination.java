@@ -16,6 +16,14 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import dev.otlprelay.export.spool.Spool;
+import dev.otlprelay.export.spool.SpoolFullException;
+import dev.otlprelay.export.spool.SpoolListener;
+import dev.otlprelay.export.spool.SpoolRecord;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -25,6 +33,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -51,6 +60,8 @@ public final class HoneycombDestination implements Destination {
     public static final String NAME = "honeycomb";
     private static final Logger LOG = Logger.getLogger(HoneycombDestination.class.getName());
     private static final long CLOSING_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Record framing, header and a client key, generously. */
+    private static final long SPOOL_RECORD_OVERHEAD = 1024;
 
     private final HoneycombConfig config;
     private final RelayMetrics metrics;
@@ -74,6 +85,9 @@ public final class HoneycombDestination implements Destination {
     private int retriesInFlight;
     private boolean closing;
     private boolean stopped;
+    /** Open between start() and close() when {@code honeycomb.spool.dir} is set. */
+    private volatile Spool spool;
+    private Thread replayer;
 
     private final Counter enqueued;
     private final Counter sent;
@@ -83,6 +97,7 @@ public final class HoneycombDestination implements Destination {
     /** A batch being filled for one tenant. */
     private static final class Open {
         final List<ResourceSpans> resourceSpans = new ArrayList<>();
+        final List<SpoolRef> refs = new ArrayList<>();
         int spans;
         long bytes;
         final long startedNanos;
@@ -126,9 +141,28 @@ public final class HoneycombDestination implements Destination {
         return NAME;
     }
 
+    /**
+     * Opens the spool (when configured) before anything is accepted, and replays what an earlier process left in
+     * it. Throws UncheckedIOException when the spool directory is unusable: the relay must not start and then
+     * acknowledge data it cannot keep.
+     */
     @Override
     public void start() {
+        if (config.spool().enabled()) {
+            try {
+                spool = Spool.open(config.spool(), spoolListener());
+            } catch (IOException e) {
+                throw new UncheckedIOException("honeycomb.spool.dir: " + config.spool().dir() + ": " + e.getMessage()
+                        + " (expected: a writable directory)", e);
+            }
+            metrics.spool(NAME, spool::diskBytes, config.spool().maxBytes(), spool::pendingRecords);
+        }
         dispatcher.start();
+        if (spool != null && !spool.recovered().isEmpty()) {
+            replayer = new Thread(this::replay, "honeycomb-replay");
+            replayer.setDaemon(true);
+            replayer.start();
+        }
         if (config.apiKey().isPresent() && Tenant.isClassic(config.apiKey().get().reveal())
                 && config.dataset() == null && config.keyMode() == HoneycombConfig.KeyMode.RELAY) {
             LOG.warning("the Honeycomb key " + config.apiKey().get().fingerprint() + " is a Classic key but HONEYCOMB_DATASET is "
@@ -141,8 +175,18 @@ public final class HoneycombDestination implements Destination {
     @Override
     public boolean hasRoomFor(Batch batch) {
         synchronized (lock) {
-            return !closing && heldBytes + batch.sizeBytes() <= config.queueBytes();
+            return !closing && heldBytes + batch.sizeBytes() <= config.queueBytes() && spoolHasRoomFor(batch);
         }
+    }
+
+    /**
+     * Whether the spool can take the batch: when it cannot, the client is asked to retry (503) rather than the
+     * relay acknowledging what it cannot keep. Approximate (records carry a small header, and a concurrent append
+     * may take the room first); an append that still finds the spool full makes that request retry.
+     */
+    private boolean spoolHasRoomFor(Batch batch) {
+        Spool s = spool;
+        return s == null || s.diskBytes() + batch.sizeBytes() + SPOOL_RECORD_OVERHEAD <= config.spool().maxBytes();
     }
 
     @Override
@@ -156,19 +200,64 @@ public final class HoneycombDestination implements Destination {
             return Acceptance.ACCEPTED;
         }
         long now = System.nanoTime();
+        Spool s = spool;
+        SpoolRef ref = null;
+        CompletableFuture<Boolean> durable = null;
+        if (s != null) {
+            ref = new SpoolRef(s);
+            durable = append(s, batch, tenant, ref);
+        }
         synchronized (lock) {
             if (batch instanceof PassthroughBatch p) {
-                Outbound o = Outbound.passthrough(tenant, "/v1/" + p.signal().label(),
-                        p.encoding() == PassthroughBatch.Encoding.JSON ? "application/json" : "application/x-protobuf",
-                        p.body(), now);
-                hold(o.bytes, 0);
-                ready.addLast(o);
+                addPassthrough(tenant, "/v1/" + p.signal().label(), contentType(p), p.body(), ref, now);
             } else {
-                add(tenant, (TraceBatch) batch, now);
+                add(tenant, ((TraceBatch) batch).request(), ref, now);
             }
             lock.notifyAll();
         }
-        return Acceptance.ACCEPTED;
+        if (ref != null) {
+            ref.release(); // every piece is handed out
+        }
+        return durable == null ? Acceptance.ACCEPTED : Acceptance.whenDurable(durable);
+    }
+
+    private static String contentType(PassthroughBatch p) {
+        return p.encoding() == PassthroughBatch.Encoding.JSON ? "application/json" : "application/x-protobuf";
+    }
+
+    /**
+     * Writes the request to the spool; the future says whether it became durable (the client is answered then).
+     * The data is queued for sending either way: a failed append makes the client retry, which may cause a
+     * duplicate but never a loss.
+     */
+    private CompletableFuture<Boolean> append(Spool s, Batch batch, Tenant tenant, SpoolRef ref) {
+        boolean traces = batch instanceof TraceBatch;
+        byte[] body = traces ? ((TraceBatch) batch).request().toByteArray() : ((PassthroughBatch) batch).body();
+        String storedKey = config.keyMode() == HoneycombConfig.KeyMode.RELAY ? null : tenant.key().reveal();
+        String path = traces ? "/v1/traces" : "/v1/" + ((PassthroughBatch) batch).signal().label();
+        String type = traces ? "application/x-protobuf" : contentType((PassthroughBatch) batch);
+        byte[] record = SpoolRecords.encode(new SpoolRecords.Stored(traces, storedKey, tenant.dataset(), path, type,
+                body));
+        return s.append(record).handle((id, error) -> {
+            if (error == null) {
+                ref.stored(id);
+                return true;
+            }
+            metrics.spoolAppendFailures(NAME, error instanceof SpoolFullException
+                    || error.getCause() instanceof SpoolFullException ? "full" : "io_error").increment();
+            warnings.warn("spool_append", "could not spool a request (" + error.getMessage() + "); the client is "
+                    + "asked to retry");
+            return false;
+        });
+    }
+
+    private void addPassthrough(Tenant tenant, String path, String contentType, byte[] body, SpoolRef ref, long now) {
+        if (ref != null) {
+            ref.retain();
+        }
+        Outbound o = Outbound.passthrough(tenant, path, contentType, body, ref, now);
+        hold(o.bytes, 0);
+        ready.addLast(o);
     }
 
     /** Resolves whose key sends this batch, per {@code honeycomb.key_mode}; null when there is none. */
@@ -189,8 +278,8 @@ public final class HoneycombDestination implements Destination {
     }
 
     /** Adds a request's spans to the tenant's open batch, sealing batches as they reach their limits. */
-    private void add(Tenant tenant, TraceBatch batch, long now) {
-        for (ResourceSpans rs : batch.request().getResourceSpansList()) {
+    private void add(Tenant tenant, ExportTraceServiceRequest request, SpoolRef ref, long now) {
+        for (ResourceSpans rs : request.getResourceSpansList()) {
             ResourceSpans checked = withinLimits(rs);
             if (checked == null) {
                 continue;
@@ -198,15 +287,15 @@ public final class HoneycombDestination implements Destination {
             if (countSpans(checked) > config.batch().maxSpans()
                     || checked.getSerializedSize() > config.batch().maxBytes()) {
                 for (ResourceSpans piece : split(checked)) {
-                    addWhole(tenant, piece, now);
+                    addWhole(tenant, piece, ref, now);
                 }
             } else {
-                addWhole(tenant, checked, now);
+                addWhole(tenant, checked, ref, now);
             }
         }
     }
 
-    private void addWhole(Tenant tenant, ResourceSpans rs, long now) {
+    private void addWhole(Tenant tenant, ResourceSpans rs, SpoolRef ref, long now) {
         Open o = open.computeIfAbsent(tenant, t -> new Open(now));
         long size = rs.getSerializedSize();
         int spans = countSpans(rs);
@@ -216,6 +305,10 @@ public final class HoneycombDestination implements Destination {
             o = open.computeIfAbsent(tenant, t -> new Open(now));
         }
         o.resourceSpans.add(rs);
+        o.refs.add(ref);
+        if (ref != null) {
+            ref.retain();
+        }
         o.spans += spans;
         o.bytes += size;
         hold(size, spans);
@@ -333,7 +426,7 @@ public final class HoneycombDestination implements Destination {
     private void seal(Tenant tenant) {
         Open o = open.remove(tenant);
         if (o != null && o.spans > 0) {
-            ready.addLast(Outbound.traces(tenant, o.resourceSpans, o.spans, o.bytes, o.startedNanos));
+            ready.addLast(Outbound.traces(tenant, o.resourceSpans, o.refs, o.spans, o.bytes, o.startedNanos));
         }
     }
 
@@ -351,7 +444,7 @@ public final class HoneycombDestination implements Destination {
                     if (closing || deadline <= now) {
                         Open o = e.getValue();
                         it.remove();
-                        ready.addLast(Outbound.traces(e.getKey(), o.resourceSpans, o.spans, o.bytes,
+                        ready.addLast(Outbound.traces(e.getKey(), o.resourceSpans, o.refs, o.spans, o.bytes,
                                 o.startedNanos));
                     } else {
                         nextWake = Math.min(nextWake, deadline);
@@ -422,6 +515,7 @@ public final class HoneycombDestination implements Destination {
         switch (r.outcome()) {
             case DELIVERED -> {
                 release(o);
+                o.releaseRefs();
                 long rejected = Math.min(r.rejectedSpans(), o.spanCount);
                 sent.increment(o.spanCount - rejected);
                 if (rejected > 0) {
@@ -435,6 +529,7 @@ public final class HoneycombDestination implements Destination {
                 metrics.sendFailedSpans(NAME, "http_413").increment(o.spanCount);
                 if (halves == null) {
                     release(o);
+                    o.releaseRefs();
                     drop(o.spanCount, "too_large");
                     warnings.warn("too_large", "Honeycomb refused a single span as too large (" + r.message() + ")");
                 } else {
@@ -457,6 +552,7 @@ public final class HoneycombDestination implements Destination {
                         return;
                     }
                     release(o);
+                    o.releaseRefs();
                     drop(o.spanCount, "retries_exhausted");
                     warnings.warn("retries_exhausted", "giving up on " + o.spanCount + " spans after "
                             + o.failedAttempts + " attempts over " + Duration.ofNanos(elapsed).toSeconds()
@@ -471,6 +567,7 @@ public final class HoneycombDestination implements Destination {
             }
             case PERMANENT -> {
                 release(o);
+                o.releaseRefs();
                 String reason = r.status() == 0 ? "error" : "http_" + r.status();
                 metrics.sendFailedSpans(NAME, reason).increment(o.spanCount);
                 drop(o.spanCount, reason);
@@ -526,9 +623,9 @@ public final class HoneycombDestination implements Destination {
             return String.format("the Honeycomb queue is %.0f%% full", used * 100);
         }
         double age = oldestAgeSeconds();
-        if (age > config.readyMaxQueueAge().toSeconds()) {
-            return String.format("the oldest batch for Honeycomb has waited %.0fs (limit %ds)", age,
-                    config.readyMaxQueueAge().toSeconds());
+        if (age * 1000 > config.readyMaxQueueAge().toMillis()) {
+            return String.format("the oldest batch for Honeycomb has waited %.1fs (limit %s)", age,
+                    config.readyMaxQueueAge());
         }
         return null;
     }
@@ -561,7 +658,13 @@ public final class HoneycombDestination implements Destination {
             stopped = true;
             lock.notifyAll();
             long lost = heldSpans;
-            if (lost > 0) {
+            if (lost > 0 && spool != null) {
+                // Not lost: their records were never acknowledged, so the next start replays them.
+                metrics.spooledAtShutdown(NAME).increment(lost);
+                LOG.info(lost + " spans not yet delivered to Honeycomb stay in the spool " + config.spool().dir()
+                        + " and will be sent after the next start");
+                lost = 0;
+            } else if (lost > 0) {
                 drop(lost, "shutdown");
             }
             ready.clear();
@@ -577,5 +680,107 @@ public final class HoneycombDestination implements Destination {
     public void close() {
         drain(Duration.ZERO);
         senderPool.shutdownNow();
+        Thread r = replayer;
+        if (r != null) {
+            r.interrupt();
+        }
+        Spool s = spool;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    // ---- the spool ---------------------------------------------------------------------------------------
+
+    private SpoolListener spoolListener() {
+        Counter corrupt = metrics.spoolCorruptRecords(NAME);
+        return new SpoolListener() {
+            @Override
+            public void corruptRecordSkipped(Path segment, long offset, String why) {
+                corrupt.increment();
+                LOG.warning("spool: skipped corrupt data in " + segment + " at byte " + offset + ": " + why);
+            }
+        };
+    }
+
+    /**
+     * Sends again what an earlier process accepted and did not deliver, oldest first, without ever holding more
+     * than the queue's capacity in memory (the spool may hold far more than the heap). Replayed spans count as
+     * enqueued in this process, so the accounting identity holds for it too.
+     */
+    private void replay() {
+        Spool s = spool;
+        List<SpoolRecord> records = s.recovered();
+        Counter replayed = metrics.spoolReplayedRecords(NAME);
+        long spans = 0;
+        int done = 0;
+        for (int i = 0; i < records.size(); i++) {
+            SpoolRecord record;
+            SpoolRecords.Stored stored;
+            ExportTraceServiceRequest request = null;
+            try {
+                record = records.get(i);
+                stored = SpoolRecords.decode(record.payload());
+                if (stored.traces()) {
+                    request = ExportTraceServiceRequest.parseFrom(stored.body());
+                }
+            } catch (IOException | UncheckedIOException e) {
+                if (closingNow()) {
+                    return;
+                }
+                metrics.spoolCorruptRecords(NAME).increment();
+                LOG.warning("spool: cannot replay record " + i + " of " + records.size() + ": " + e.getMessage());
+                continue;
+            }
+            int count = request == null ? 0 : countSpans(request);
+            String key = stored.key() != null ? stored.key() : config.apiKey().map(Secret::reveal).orElse(null);
+            if (key == null) {
+                enqueued.increment(count);
+                drop(count, "no_api_key");
+                s.acknowledge(record.id());
+                continue;
+            }
+            Tenant tenant = new Tenant(Secret.of(key), stored.dataset());
+            SpoolRef ref = SpoolRef.stored(s, record.id());
+            synchronized (lock) {
+                while (!closing && heldBytes > 0 && heldBytes + stored.body().length > config.queueBytes()) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closing) {
+                    return; // the rest stays in the spool for the next start
+                }
+                enqueued.increment(count);
+                long now = System.nanoTime();
+                if (request != null) {
+                    add(tenant, request, ref, now);
+                } else {
+                    addPassthrough(tenant, stored.path(), stored.contentType(), stored.body(), ref, now);
+                }
+                lock.notifyAll();
+            }
+            ref.release();
+            replayed.increment();
+            spans += count;
+            done++;
+        }
+        LOG.info("spool: replayed " + done + " records (" + spans + " spans) left by an earlier run");
+    }
+
+    private boolean closingNow() {
+        synchronized (lock) {
+            return closing;
+        }
+    }
+
+    private static int countSpans(ExportTraceServiceRequest request) {
+        int n = 0;
+        for (ResourceSpans rs : request.getResourceSpansList()) {
+            n += countSpans(rs);
+        }
+        return n;
     }
 }

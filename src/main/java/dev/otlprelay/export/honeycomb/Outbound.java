@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
@@ -20,6 +21,11 @@ final class Outbound {
     final String contentType;
     /** For traces: the batch; null for forwarded metrics/logs. */
     final List<ResourceSpans> resourceSpans;
+    /**
+     * The spool records this request carries pieces of: for traces one entry per ResourceSpans (same index; the
+     * same ref may repeat), for a forwarded body one entry; entries are null when the spool is off.
+     */
+    final List<SpoolRef> refs;
     /** For metrics/logs: the body as received. */
     final byte[] rawBody;
     final int spanCount;
@@ -33,25 +39,37 @@ final class Outbound {
     private boolean encodedGzip;
 
     private Outbound(Tenant tenant, String path, String contentType, List<ResourceSpans> resourceSpans,
-                     byte[] rawBody, int spanCount, long bytes, long firstEnqueuedNanos) {
+                     List<SpoolRef> refs, byte[] rawBody, int spanCount, long bytes, long firstEnqueuedNanos) {
         this.tenant = tenant;
         this.path = path;
         this.contentType = contentType;
         this.resourceSpans = resourceSpans;
+        this.refs = refs;
         this.rawBody = rawBody;
         this.spanCount = spanCount;
         this.bytes = bytes;
         this.firstEnqueuedNanos = firstEnqueuedNanos;
     }
 
-    static Outbound traces(Tenant tenant, List<ResourceSpans> resourceSpans, int spanCount, long bytes,
-                           long firstEnqueuedNanos) {
-        return new Outbound(tenant, "/v1/traces", "application/x-protobuf", List.copyOf(resourceSpans), null,
-                spanCount, bytes, firstEnqueuedNanos);
+    static Outbound traces(Tenant tenant, List<ResourceSpans> resourceSpans, List<SpoolRef> refs, int spanCount,
+                           long bytes, long firstEnqueuedNanos) {
+        return new Outbound(tenant, "/v1/traces", "application/x-protobuf", List.copyOf(resourceSpans),
+                Collections.unmodifiableList(new ArrayList<>(refs)), null, spanCount, bytes, firstEnqueuedNanos);
     }
 
-    static Outbound passthrough(Tenant tenant, String path, String contentType, byte[] body, long nowNanos) {
-        return new Outbound(tenant, path, contentType, null, body, 0, body.length, nowNanos);
+    static Outbound passthrough(Tenant tenant, String path, String contentType, byte[] body, SpoolRef ref,
+                                long nowNanos) {
+        return new Outbound(tenant, path, contentType, null, Collections.singletonList(ref), body, 0, body.length,
+                nowNanos);
+    }
+
+    /** This request is settled (delivered or given up on): its pieces no longer hold their spool records. */
+    void releaseRefs() {
+        for (SpoolRef ref : refs) {
+            if (ref != null) {
+                ref.release();
+            }
+        }
     }
 
     boolean isTraces() {
@@ -78,8 +96,12 @@ final class Outbound {
         int target = spanCount / 2;
         List<ResourceSpans> first = new ArrayList<>();
         List<ResourceSpans> second = new ArrayList<>();
+        List<SpoolRef> firstRefs = new ArrayList<>();
+        List<SpoolRef> secondRefs = new ArrayList<>();
         int taken = 0;
-        for (ResourceSpans rs : resourceSpans) {
+        for (int i = 0; i < resourceSpans.size(); i++) {
+            ResourceSpans rs = resourceSpans.get(i);
+            SpoolRef ref = refs.get(i);
             ResourceSpans.Builder a = rs.toBuilder().clearScopeSpans();
             ResourceSpans.Builder b = rs.toBuilder().clearScopeSpans();
             for (ScopeSpans ss : rs.getScopeSpansList()) {
@@ -102,14 +124,19 @@ final class Outbound {
             }
             if (a.getScopeSpansCount() > 0) {
                 first.add(a.build());
+                firstRefs.add(ref);
             }
             if (b.getScopeSpansCount() > 0) {
                 second.add(b.build());
+                secondRefs.add(ref);
+            }
+            if (ref != null && a.getScopeSpansCount() > 0 && b.getScopeSpansCount() > 0) {
+                ref.retain(); // the record now has a piece in each half
             }
         }
         long firstBytes = size(first);
-        Outbound x = traces(tenant, first, target, firstBytes, firstEnqueuedNanos);
-        Outbound y = traces(tenant, second, spanCount - target, bytes - firstBytes, firstEnqueuedNanos);
+        Outbound x = traces(tenant, first, firstRefs, target, firstBytes, firstEnqueuedNanos);
+        Outbound y = traces(tenant, second, secondRefs, spanCount - target, bytes - firstBytes, firstEnqueuedNanos);
         for (Outbound o : List.of(x, y)) {
             o.firstAttemptNanos = firstAttemptNanos;
         }

@@ -280,6 +280,22 @@ class HoneycombExportTest {
         assertAccountingHolds();
     }
 
+    @Test
+    void readinessFailsWhenTheOldestBatchIsOlderThanASubSecondLimit() throws Exception {
+        relay("  ready_max_queue_age: 300ms\n", Map.of());
+        honeycomb.answer(Behaviour.status(503));
+        assertThat(relay.admin("/readyz").statusCode()).isEqualTo(200);
+        Http.post(relay.httpUrl() + "/v1/traces", "application/x-protobuf", null, Otlp.validRequest(3).toByteArray());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            var ready = relay.admin("/readyz");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("the oldest batch for Honeycomb has waited");
+        });
+        honeycomb.answer(Behaviour.ok());
+        honeycomb.awaitSpans(3, Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.admin("/readyz").statusCode() == 200);
+    }
+
     private static Span[] uniqueSpans(int request, int count) {
         Span[] spans = new Span[count];
         for (int i = 0; i < count; i++) {
