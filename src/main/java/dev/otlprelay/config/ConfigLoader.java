@@ -376,6 +376,48 @@ public final class ConfigLoader {
             Field<Long> xrayQueue = field("xray", "queue_bytes", null, sizeAtLeast(MIB, x.queueBytes()),
                     x.queueBytes(), Long.toString(x.queueBytes()));
 
+            SamplingConfig sm = SamplingConfig.defaults();
+            Field<Optional<Path>> rulesFile = field("sampling", "rules_file", "RELAY_SAMPLING_RULES",
+                    rulesFileKind(), Optional.empty(), "");
+            Field<Duration> reload = field("sampling", "reload_interval", null, POSITIVE_DURATION,
+                    sm.reloadInterval(), Values.formatDuration(sm.reloadInterval()));
+            Field<Duration> decisionWait = field("sampling", "decision_wait", null, DURATION, sm.decisionWait(),
+                    Values.formatDuration(sm.decisionWait()));
+            Field<Duration> traceTimeout = field("sampling", "trace_timeout", null, POSITIVE_DURATION,
+                    sm.traceTimeout(), Values.formatDuration(sm.traceTimeout()));
+            Field<Long> maxSpans = field("sampling", "max_spans_per_trace", null,
+                    whole(1, 1_000_000, "", sm.maxSpansPerTrace()), (long) sm.maxSpansPerTrace(),
+                    Integer.toString(sm.maxSpansPerTrace()));
+            Field<Long> maxLive = field("sampling", "max_live_traces", null,
+                    whole(1, 10_000_000, "", sm.maxLiveTraces()), (long) sm.maxLiveTraces(),
+                    Integer.toString(sm.maxLiveTraces()));
+            Field<Long> maxBuffer = field("sampling", "max_buffer_bytes", null, sizeAtLeast(MIB,
+                    sm.maxBufferBytes()), sm.maxBufferBytes(), Long.toString(sm.maxBufferBytes()));
+            Field<Long> keptCache = field("sampling", "kept_cache_traces", null,
+                    whole(1, 100_000_000, "", sm.keptCacheTraces()), (long) sm.keptCacheTraces(),
+                    Integer.toString(sm.keptCacheTraces()));
+            Field<Long> droppedFilter = field("sampling", "dropped_filter_traces", null,
+                    whole(1, 1_000_000_000, "", sm.droppedFilterTraces()), (long) sm.droppedFilterTraces(),
+                    Integer.toString(sm.droppedFilterTraces()));
+            Conditions conditionReader = new Conditions(this::problem, this::substitute);
+            List<ConditionConfig> conditions = conditionReader.read("sampling.conditions",
+                    fileValue("sampling", "conditions"));
+            SamplingConfig.DestinationRules xrayRules = null;
+            JsonNode xraySampling = root == null || !root.path("sampling").isObject() ? null
+                    : root.path("sampling").get("xray");
+            List<ConditionConfig> xrayConditions = List.of();
+            Field<Optional<Path>> xrayRulesFile = field("sampling.xray", "rules_file", null, rulesFileKind(),
+                    Optional.empty(), "");
+            if (xraySampling != null && xraySampling.isObject() && !xraySampling.isEmpty()) {
+                xrayConditions = conditionReader.read("sampling.xray.conditions",
+                        fileValue("sampling.xray", "conditions"));
+                if (xrayConditions != null && xrayRulesFile.valid()
+                        && (xrayRulesFile.value().isPresent() || !xrayConditions.isEmpty())) {
+                    xrayRules = new SamplingConfig.DestinationRules(xrayRulesFile.value().orElse(null),
+                            xrayConditions);
+                }
+            }
+
             DebugExporterConfig d = DebugExporterConfig.defaults();
             Field<DebugExporterConfig.Mode> debug = field("debug", "enabled", null, MODE, d.enabled(),
                     d.enabled().name().toLowerCase(Locale.ROOT));
@@ -425,6 +467,10 @@ public final class ConfigLoader {
                     new XrayConfig(xrayEnabled.value(), daemon.value().orElse(x.daemonAddress()),
                             daemon.value().isPresent(), indexed.value(), indexAll.value(), annotateSampling.value(),
                             Math.toIntExact(datagrams.value()), xrayQueue.value()),
+                    new SamplingConfig(rulesFile.value().orElse(null), reload.value(), decisionWait.value(),
+                            traceTimeout.value(), Math.toIntExact(maxSpans.value()),
+                            Math.toIntExact(maxLive.value()), maxBuffer.value(), Math.toIntExact(keptCache.value()),
+                            Math.toIntExact(droppedFilter.value()), conditions, xrayRules),
                     new DebugExporterConfig(debug.value()),
                     new ShutdownConfig(drain.value()),
                     source);
@@ -626,6 +672,35 @@ public final class ConfigLoader {
                     return null;
                 }
             }, false);
+        }
+
+        /**
+         * {@code sampling.rules_file} / {@code RELAY_SAMPLING_RULES}: a readable file, resolved against the working
+         * directory; empty for none. Its content is checked by the sampling stage's loader (at start and by
+         * {@code check-config}), which knows the rule formats.
+         */
+        private Kind<Optional<Path>> rulesFileKind() {
+            return new Kind<>("a readable X-Ray sampling rules file (JSON), or empty for none", s -> {
+                if (s.isEmpty() || s.equals(OFF)) {
+                    return Optional.empty();
+                }
+                try {
+                    Path p = workingDir.resolve(Path.of(s)).normalize();
+                    return Files.isRegularFile(p) && Files.isReadable(p) ? Optional.of(p) : null;
+                } catch (InvalidPathException | SecurityException e) {
+                    return null;
+                }
+            }, false);
+        }
+
+        /** ${VAR} substitution for values read outside {@link #field}; null (problem recorded) on failure. */
+        private String substitute(String path, String text) {
+            try {
+                return Substitution.apply(text, env);
+            } catch (Substitution.Failure f) {
+                problem(path + ": " + f.getMessage() + " (expected: " + Substitution.EXPECTED + ")");
+                return null;
+            }
         }
 
         /** A YAML list of attribute keys, or one string with keys separated by commas; duplicates dropped. */

@@ -87,6 +87,23 @@ public final class EffectiveConfig {
         entry(y, "annotate_sampling", Boolean.toString(x.annotateSampling()));
         entry(y, "max_datagrams_per_second", Integer.toString(x.maxDatagramsPerSecond()));
         entry(y, "queue_bytes", Long.toString(x.queueBytes()));
+        SamplingConfig sm = c.sampling();
+        y.append("sampling:\n");
+        entry(y, "rules_file", path(sm.rulesFile()) + (sm.active() ? "" : "    # no rules: every trace is kept"));
+        entry(y, "reload_interval", Values.formatDuration(sm.reloadInterval()));
+        entry(y, "decision_wait", Values.formatDuration(sm.decisionWait()));
+        entry(y, "trace_timeout", Values.formatDuration(sm.traceTimeout()));
+        entry(y, "max_spans_per_trace", Integer.toString(sm.maxSpansPerTrace()));
+        entry(y, "max_live_traces", Integer.toString(sm.maxLiveTraces()));
+        entry(y, "max_buffer_bytes", Long.toString(sm.maxBufferBytes()));
+        entry(y, "kept_cache_traces", Integer.toString(sm.keptCacheTraces()));
+        entry(y, "dropped_filter_traces", Integer.toString(sm.droppedFilterTraces()));
+        conditions(y, "  ", sm.conditions());
+        if (sm.xray() != null) {
+            y.append("  xray:\n");
+            nested(y, "rules_file", path(sm.xray().rulesFile()));
+            conditions(y, "    ", sm.xray().conditions());
+        }
         y.append("debug:\n");
         entry(y, "enabled", switch (c.debug().enabled()) {
             case AUTO -> "auto    # resolves to " + (c.debugExporterOn() ? "on (Honeycomb and X-Ray export are off)"
@@ -97,6 +114,47 @@ public final class EffectiveConfig {
         y.append("shutdown:\n");
         entry(y, "drain_timeout", Values.formatDuration(c.shutdown().drainTimeout()));
         return y.toString();
+    }
+
+    private static String path(java.nio.file.Path p) {
+        return p == null ? "\"\"" : scalar(p.toAbsolutePath().toString());
+    }
+
+    private static void conditions(StringBuilder y, String indent, java.util.List<ConditionConfig> list) {
+        if (list.isEmpty()) {
+            y.append(indent).append("conditions: []\n");
+            return;
+        }
+        y.append(indent).append("conditions:\n");
+        for (ConditionConfig c : list) {
+            String item = indent + "  - ";
+            String more = indent + "    ";
+            y.append(item).append("name: ").append(scalar(c.name())).append('\n');
+            y.append(more).append("action: ").append(c.action().name().toLowerCase(Locale.ROOT)).append('\n');
+            if (c.error()) {
+                y.append(more).append("error: true\n");
+            }
+            if (c.minDuration() != null) {
+                y.append(more).append("min_duration: ").append(Values.formatDuration(c.minDuration())).append('\n');
+            }
+            glob(y, more, "service_name", c.serviceName());
+            glob(y, more, "service_type", c.serviceType());
+            glob(y, more, "host", c.host());
+            glob(y, more, "http_method", c.httpMethod());
+            glob(y, more, "url_path", c.urlPath());
+            if (!c.attributes().isEmpty()) {
+                y.append(more).append("attributes:\n");
+                c.attributes().forEach((k, v) -> y.append(more).append("  ").append(scalar(k)).append(": ")
+                        .append(Values.quote(v)).append('\n'));
+            }
+            y.append(more).append("sample_rate: ").append(c.sampleRate()).append('\n');
+        }
+    }
+
+    private static void glob(StringBuilder y, String indent, String key, String value) {
+        if (value != null) {
+            y.append(indent).append(key).append(": ").append(Values.quote(value)).append('\n');
+        }
     }
 
     private static String exportsOn(RelayConfig c) {

@@ -29,12 +29,16 @@ final class Schema {
                 "ready_max_queue_age", "spool"));
         s.put("xray", List.of("enabled", "daemon_address", "indexed_attributes", "index_all_attributes",
                 "annotate_sampling", "max_datagrams_per_second", "queue_bytes"));
+        s.put("sampling", List.of("rules_file", "reload_interval", "decision_wait", "trace_timeout",
+                "max_spans_per_trace", "max_live_traces", "max_buffer_bytes", "kept_cache_traces",
+                "dropped_filter_traces", "conditions", "xray"));
         s.put("debug", List.of("enabled"));
         s.put("shutdown", List.of("drain_timeout"));
         SECTIONS = Collections.unmodifiableMap(s);
 
         Map<String, List<String>> n = new LinkedHashMap<>();
         n.put("honeycomb.spool", List.of("dir", "fsync", "fsync_interval", "max_bytes", "segment_bytes"));
+        n.put("sampling.xray", List.of("rules_file", "conditions"));
         NESTED = Collections.unmodifiableMap(n);
     }
 
@@ -42,7 +46,7 @@ final class Schema {
     static final List<String> ENV_VARS = List.of("RELAY_CONFIG", "RELAY_HTTP_ADDRESS", "RELAY_GRPC_ADDRESS",
             "RELAY_ADMIN_ADDRESS", "RELAY_MAX_REQUEST_BYTES", "RELAY_MAX_INFLIGHT_BYTES", "HONEYCOMB_API_KEY",
             "HONEYCOMB_API_KEY_FILE", "HONEYCOMB_API_ENDPOINT", "HONEYCOMB_DATASET", "RELAY_SPOOL_DIR",
-            "AWS_XRAY_DAEMON_ADDRESS");
+            "AWS_XRAY_DAEMON_ADDRESS", "RELAY_SAMPLING_RULES");
 
     private static final int MAX_SUGGESTION_DISTANCE = 3;
 

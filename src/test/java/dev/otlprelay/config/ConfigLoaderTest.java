@@ -373,7 +373,7 @@ class ConfigLoaderTest {
         void listsTheKnownKeysWhenNothingIsClose() throws Exception {
             assertThat(problems("admin:\n  tls: true\nexporters: {}\n")).containsExactly(
                     "admin.tls: unknown key (expected one of: address)",
-                    "exporters: unknown key (expected one of: receiver, admin, honeycomb, xray, debug, shutdown)");
+                    "exporters: unknown key (expected one of: receiver, admin, honeycomb, xray, sampling, debug, shutdown)");
         }
 
         @Test
@@ -504,7 +504,7 @@ class ConfigLoaderTest {
             assertThat(problems("admin: {}\n---\nadmin: {}\n")).singleElement().asString()
                     .endsWith("(expected: a single YAML document; another one starts at line 3)");
             assertThat(problems("- receiver\n")).singleElement().asString().endsWith(
-                    "(expected: a map of sections receiver, admin, honeycomb, xray, debug, shutdown; found a list)");
+                    "(expected: a map of sections receiver, admin, honeycomb, xray, sampling, debug, shutdown; found a list)");
         }
 
         @Test

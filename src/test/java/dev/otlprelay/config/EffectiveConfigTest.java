@@ -61,6 +61,17 @@ class EffectiveConfigTest {
                   annotate_sampling: false
                   max_datagrams_per_second: 5000
                   queue_bytes: 67108864
+                sampling:
+                  rules_file: ""    # no rules: every trace is kept
+                  reload_interval: 5s
+                  decision_wait: 2s
+                  trace_timeout: 30s
+                  max_spans_per_trace: 10000
+                  max_live_traces: 100000
+                  max_buffer_bytes: 134217728
+                  kept_cache_traces: 200000
+                  dropped_filter_traces: 2000000
+                  conditions: []
                 debug:
                   enabled: auto    # resolves to on (Honeycomb and X-Ray export are off)
                 shutdown:
@@ -124,7 +135,7 @@ class EffectiveConfigTest {
             Path rendered = dir.resolve("rendered.yaml");
             Files.writeString(rendered, EffectiveConfig.render(first));
             RelayConfig second = ConfigLoader.load(rendered, Map.of(), dir);
-            assertThat(new RelayConfig(second.receiver(), second.admin(), second.honeycomb(), second.xray(),
+            assertThat(new RelayConfig(second.receiver(), second.admin(), second.honeycomb(), second.xray(), second.sampling(),
                     second.debug(), second.shutdown(), first.source())).isEqualTo(first);
         }
     }
