@@ -117,6 +117,22 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void xrayDaemonRunsInLocalModeWithFlagsTheImagesEntrypointTakes() {
+        JsonNode daemon = service(XRAY);
+        // amazon/aws-xray-daemon's ENTRYPOINT is ["/xray", "-t", "0.0.0.0:2000", "-b", "0.0.0.0:2000"]: `command`
+        // is appended to it, and Go's flag parsing stops at the first word that is not a flag ("xray" ignored -o).
+        List<String> command = strings(daemon.path("command"));
+        assertThat(command).as("command of %s", XRAY).isNotEmpty();
+        assertThat(command.get(0)).as("first argument, after the entrypoint's flags").startsWith("-");
+        assertThat(command).as("local mode: no EC2 instance metadata off AWS").containsAnyOf("-o", "--local-mode");
+        assertThat(command).as("the entrypoint already binds 0.0.0.0:2000, which the published port reaches")
+                .doesNotContain("-b", "--bind", "-t", "--bind-tcp");
+        boolean regionFlag = command.contains("-n") || command.contains("--region");
+        assertThat(regionFlag || environment(daemon).containsKey("AWS_REGION"))
+                .as("a region (AWS_REGION or -n): local mode cannot look it up").isTrue();
+    }
+
+    @Test
     void composeCommitsNoCredentials() {
         for (Map.Entry<String, JsonNode> s : services().properties()) {
             environment(s.getValue()).forEach((name, value) -> {

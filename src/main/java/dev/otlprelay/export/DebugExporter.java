@@ -31,8 +31,9 @@ public final class DebugExporter implements Exporter {
     }
 
     @Override
-    public void export(Batch batch) {
+    public int export(Batch batch) {
         out.accept(describe(batch));
+        return 0;
     }
 
     static String describe(Batch batch) {

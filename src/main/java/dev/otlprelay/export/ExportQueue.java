@@ -14,9 +14,10 @@ import java.util.logging.Logger;
  * A destination's bounded queue and its sending thread: the receiver only ever appends here, and a slow or dead
  * destination fills its own queue, never the receiver's threads nor another destination's queue.
  *
- * <p>Accounting, for each destination at every instant:
- * {@code enqueued_spans = sent_spans + dropped_spans{reason} + queued_spans}; a batch whose {@code export}
- * is in progress still counts as queued.
+ * <p>Accounting, for each destination, whenever no batch is being exported:
+ * {@code enqueued_spans = sent_spans + dropped_spans{reason} + queued_spans}. A batch whose {@code export} is in
+ * progress still counts as queued; when it returns, the spans the exporter reports as dropped by itself (counted
+ * under its own reasons) are not counted as sent, and the rest are, so each span is counted exactly once.
  */
 public final class ExportQueue implements Destination {
     private static final Logger LOG = Logger.getLogger(ExportQueue.class.getName());
@@ -124,8 +125,9 @@ public final class ExportQueue implements Destination {
             }
             Batch batch = entry.batch();
             boolean delivered = false;
+            int droppedByExporter = 0;
             try {
-                exporter.export(batch);
+                droppedByExporter = exporter.export(batch);
                 delivered = true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -134,7 +136,7 @@ public final class ExportQueue implements Destination {
             }
             synchronized (this) {
                 if (delivered) {
-                    sent.increment(batch.spanCount());
+                    sent.increment(batch.spanCount() - checked(droppedByExporter, batch));
                 } else {
                     metrics.droppedSpans(exporter.name(), Thread.currentThread().isInterrupted()
                             ? DropReason.SHUTDOWN.tag() : DropReason.EXPORT_FAILED.tag()).increment(batch.spanCount());
@@ -148,6 +150,17 @@ public final class ExportQueue implements Destination {
                 }
             }
         }
+    }
+
+    /** An exporter reporting drops outside 0..spans has a bug: say so, but never stop the queue nor count negatives. */
+    private int checked(int droppedByExporter, Batch batch) {
+        if (droppedByExporter < 0 || droppedByExporter > batch.spanCount()) {
+            int clamped = Math.max(0, Math.min(droppedByExporter, batch.spanCount()));
+            LOG.severe(exporter.name() + ": export reported dropped spans: " + droppedByExporter + " (expected: 0.."
+                    + batch.spanCount() + "); taken as " + clamped);
+            return clamped;
+        }
+        return droppedByExporter;
     }
 
     private void drop(Batch batch, DropReason reason) {

@@ -11,10 +11,13 @@ public interface Exporter extends AutoCloseable {
     String name();
 
     /**
-     * Sends one batch. Returns when every span in it is delivered; throws when they cannot be, in which case
-     * the queue counts them as dropped with reason {@code export_failed}.
+     * Sends one batch and returns how many of its spans this exporter gave up on and has already counted in
+     * {@code otlp_relay_dropped_spans_total{exporter,reason}} with a reason of its own (0 when all were delivered);
+     * the queue counts the others as sent, so that each span is counted exactly once. Throws when the batch as a
+     * whole cannot be delivered; the exporter must then have counted none of it, and the queue counts every span
+     * as dropped with reason {@code export_failed}.
      */
-    void export(Batch batch) throws Exception;
+    int export(Batch batch) throws Exception;
 
     /**
      * Whether a full queue should make clients retry (true: data must not be lost here) or shed the batch with

@@ -10,7 +10,17 @@ public enum DropReason {
     /** The relay shut down before the destination could send them. */
     SHUTDOWN("shutdown"),
     /** The destination refused them permanently (e.g. HTTP 400) or the exporter failed on them. */
-    EXPORT_FAILED("export_failed");
+    EXPORT_FAILED("export_failed"),
+    /**
+     * Too large for the destination even after shrinking: X-Ray takes one document per UDP datagram, so a span
+     * whose smallest document does not fit is not sent.
+     */
+    TOO_LARGE("too_large"),
+    /**
+     * Handed to a best-effort transport that reported a failure, with no retry: X-Ray datagrams the network
+     * refused (e.g. nothing listens on the daemon port). A lower bound: UDP does not report every loss.
+     */
+    SEND_FAILED("send_failed");
 
     private final String tag;
 

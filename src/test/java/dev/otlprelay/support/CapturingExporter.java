@@ -26,8 +26,9 @@ public final class CapturingExporter implements Exporter {
     }
 
     @Override
-    public void export(Batch batch) {
+    public int export(Batch batch) {
         batches.add(batch);
+        return 0;
     }
 
     public List<TraceBatch> traceBatches() {

@@ -20,11 +20,16 @@ import java.util.logging.Logger;
  *
  * <p>The daemon's host name is resolved when connecting, lazily, and again after an I/O error (a sidecar daemon
  * may start later or move); attempts are at most one a second while it cannot be resolved.
+ *
+ * <p>Logging is per interval, never per datagram: the first failure is logged, then at most one a minute; sending
+ * is reported as working again only after {@value #RECOVERED_AFTER} sends in a row succeed, since while nothing
+ * listens every other send succeeds.
  */
 final class UdpEmitter implements DatagramSender {
     private static final Logger LOG = Logger.getLogger(UdpEmitter.class.getName());
     private static final long RECONNECT_NANOS = 1_000_000_000L;
     private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
+    static final int RECOVERED_AFTER = 10;
 
     private final HostPort daemon;
     private final Pacer pacer;
@@ -32,7 +37,9 @@ final class UdpEmitter implements DatagramSender {
     private DatagramChannel channel;
     private long nextConnectNanos;
     private long nextLogNanos;
+    /** A failure was logged and no recovery since. */
     private boolean failing;
+    private int successesInARow;
 
     UdpEmitter(HostPort daemon, Pacer pacer) {
         this(daemon, pacer, System::nanoTime);
@@ -56,7 +63,7 @@ final class UdpEmitter implements DatagramSender {
         pacer.acquire();
         try {
             ch.write(datagram);
-            if (failing) {
+            if (failing && ++successesInARow >= RECOVERED_AFTER) {
                 failing = false;
                 LOG.info("xray: sending to the daemon at " + daemon + " again");
             }
@@ -105,8 +112,9 @@ final class UdpEmitter implements DatagramSender {
         }
     }
 
-    /** Logs the first failure after a success, then at most once a minute. */
+    /** Logs the first failure after a recovery, then at most once a minute. */
     private void failed(String why) {
+        successesInARow = 0;
         long now = clock.getAsLong();
         if (!failing || now - nextLogNanos >= 0) {
             LOG.log(Level.WARNING, "xray: " + why + "; datagrams are being lost (see otlp_relay_xray_datagrams_total"

@@ -21,8 +21,9 @@ import java.util.logging.Logger;
  * <p>Every span of a batch is counted exactly once: sent ({@code otlp_relay_xray_datagrams_total{result="sent"}}),
  * or failed ({@code {result="failed"}} and {@code otlp_relay_dropped_spans_total{exporter="xray",
  * reason="send_failed"}}), or not sent because it cannot fit in a datagram ({@code reason="too_large"}) or could
- * not be translated ({@code reason="export_failed"}). Nothing is thrown for single spans: a daemon that is down
- * must not make the relay retry or stop.
+ * not be translated ({@code reason="export_failed"}). {@link #export} returns the number dropped, so that the
+ * queue counts only the others in {@code otlp_relay_exporter_sent_spans_total{exporter="xray"}}. Nothing is thrown
+ * for single spans: a daemon that is down must not make the relay retry or stop.
  *
  * <p>Not thread-safe: {@link dev.otlprelay.export.ExportQueue} calls it from the destination's one thread.
  */
@@ -49,8 +50,8 @@ public final class XrayExporter implements Exporter {
         this.encoder = new DatagramEncoder(maxDatagramBytes);
         this.sender = sender;
         this.xray = new XrayMetrics(metrics);
-        this.sendFailed = metrics.droppedSpans(NAME, "send_failed");
-        this.tooLarge = metrics.droppedSpans(NAME, "too_large");
+        this.sendFailed = metrics.droppedSpans(NAME, DropReason.SEND_FAILED.tag());
+        this.tooLarge = metrics.droppedSpans(NAME, DropReason.TOO_LARGE.tag());
         this.untranslatable = metrics.droppedSpans(NAME, DropReason.EXPORT_FAILED.tag());
     }
 
@@ -59,13 +60,19 @@ public final class XrayExporter implements Exporter {
         return NAME;
     }
 
+    /**
+     * Sends every span of the batch and returns how many were dropped (failed, too large or untranslatable). Those
+     * are counted here, by reason, once the batch is done: {@link dev.otlprelay.export.ExportQueue} then counts
+     * only the rest as sent, and a batch cut short by an unexpected throw is counted by the queue alone.
+     */
     @Override
-    public void export(Batch batch) {
+    public int export(Batch batch) {
         if (!(batch instanceof TraceBatch traces)) {
-            return;
+            return 0;
         }
         int large = 0;
         int broken = 0;
+        int failed = 0;
         RuntimeException firstBroken = null;
         for (ResourceSpans rs : traces.request().getResourceSpansList()) {
             ResourceView resource = ResourceView.of(rs.getResource());
@@ -77,13 +84,11 @@ public final class XrayExporter implements Exporter {
                         doc = translator.translate(span, resource);
                         fit = encoder.encode(doc);
                     } catch (RuntimeException e) {
-                        untranslatable.increment();
                         broken++;
                         firstBroken = firstBroken == null ? e : firstBroken;
                         continue;
                     }
                     if (fit == DatagramEncoder.Fit.TOO_LARGE) {
-                        tooLarge.increment();
                         large++;
                         continue;
                     }
@@ -96,17 +101,21 @@ public final class XrayExporter implements Exporter {
                         xray.sent(doc.segment(), bytes);
                     } else {
                         xray.failed();
-                        sendFailed.increment();
+                        failed++;
                     }
                 }
             }
         }
+        sendFailed.increment(failed);
+        tooLarge.increment(large);
+        untranslatable.increment(broken);
         if (large > 0) {
             LOG.warning("xray: " + large + " spans of a batch do not fit in one datagram even shrunk; not sent");
         }
         if (broken > 0) {
             LOG.warning("xray: " + broken + " spans of a batch could not be translated; first: " + firstBroken);
         }
+        return failed + large + broken;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.otlprelay.receive.grpc;
 
+import dev.otlprelay.receive.Http2Preface;
 import io.grpc.netty.GrpcHttp2ConnectionHandler;
 import io.grpc.netty.InternalProtocolNegotiator;
 import io.netty.buffer.ByteBuf;
@@ -22,8 +23,6 @@ import java.util.function.Supplier;
  * so nothing of HTTP/2 is written to an HTTP/1.x client.
  */
 final class Http1RejectingNegotiator implements InternalProtocolNegotiator.ProtocolNegotiator {
-    private static final byte[] H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-
     private final InternalProtocolNegotiator.ProtocolNegotiator delegate;
     private final Supplier<String> httpAddress;
 
@@ -64,21 +63,22 @@ final class Http1RejectingNegotiator implements InternalProtocolNegotiator.Proto
 
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-            int n = Math.min(in.readableBytes(), H2_PREFACE.length);
-            for (int i = 0; i < n; i++) {
-                if (in.getByte(in.readerIndex() + i) != H2_PREFACE[i]) {
+            switch (Http2Preface.match(in)) {
+                case NOT_HTTP2 -> {
                     in.skipBytes(in.readableBytes());
                     rejectHttp1(ctx);
-                    return;
                 }
-            }
-            if (n == H2_PREFACE.length) {
-                ctx.pipeline().addAfter(ctx.name(), null, grpcNegotiation);
-                for (Object evt : heldEvents) {
-                    ctx.fireUserEventTriggered(evt);
+                case HTTP2 -> {
+                    ctx.pipeline().addAfter(ctx.name(), null, grpcNegotiation);
+                    for (Object evt : heldEvents) {
+                        ctx.fireUserEventTriggered(evt);
+                    }
+                    heldEvents.clear();
+                    ctx.pipeline().remove(this);
                 }
-                heldEvents.clear();
-                ctx.pipeline().remove(this);
+                case UNDECIDED -> {
+                    // A prefix of the preface so far; wait for more bytes.
+                }
             }
         }
 

@@ -1,9 +1,9 @@
 package dev.otlprelay.receive.http;
 
+import dev.otlprelay.receive.Http2Preface;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -11,8 +11,6 @@ import java.util.List;
  * the connection, then replaces itself with the matching pipeline. Bytes already read are passed on.
  */
 final class ProtocolSniffer extends ByteToMessageDecoder {
-    private static final byte[] H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-
     /** Installs the handlers for one protocol after the sniffer. */
     interface Installer {
         void http1(ChannelHandlerContext sniffer);
@@ -28,18 +26,18 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        int n = Math.min(in.readableBytes(), H2_PREFACE.length);
-        for (int i = 0; i < n; i++) {
-            if (in.getByte(in.readerIndex() + i) != H2_PREFACE[i]) {
+        switch (Http2Preface.match(in)) {
+            case NOT_HTTP2 -> {
                 installer.http1(ctx);
                 ctx.pipeline().remove(this);
-                return;
+            }
+            case HTTP2 -> {
+                installer.http2(ctx);
+                ctx.pipeline().remove(this);
+            }
+            case UNDECIDED -> {
+                // A prefix of the preface so far; wait for more bytes.
             }
         }
-        if (n == H2_PREFACE.length) {
-            installer.http2(ctx);
-            ctx.pipeline().remove(this);
-        }
-        // else: a prefix of the preface so far; wait for more bytes.
     }
 }

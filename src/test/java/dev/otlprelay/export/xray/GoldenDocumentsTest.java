@@ -157,13 +157,17 @@ class GoldenDocumentsTest {
         JsonNode doc = fixture.one(flask(), statusSpan(404).build());
 
         assertThat(flags(doc)).isEqualTo(json("{\"error\": true}"));
+        assertThat(doc.at("/http/response")).isEqualTo(json("{\"status\": 404}"));
         assertThat(doc.has("cause")).isFalse();
     }
 
     @Test
     void status429IsAThrottleAndAnError() {
-        assertThat(flags(fixture.one(flask(), statusSpan(429).build())))
-                .isEqualTo(json("{\"error\": true, \"throttle\": true}"));
+        JsonNode doc = fixture.one(flask(), statusSpan(429).build());
+
+        assertThat(flags(doc)).isEqualTo(json("{\"error\": true, \"throttle\": true}"));
+        assertThat(doc.at("/http/response")).isEqualTo(json("{\"status\": 429}"));
+        assertThat(doc.has("cause")).isFalse();
     }
 
     @Test
@@ -172,6 +176,7 @@ class GoldenDocumentsTest {
                 .setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR)).build());
 
         assertThat(flags(doc)).isEqualTo(json("{\"fault\": true}"));
+        assertThat(doc.at("/http/response")).isEqualTo(json("{\"status\": 500}"));
     }
 
     @Test

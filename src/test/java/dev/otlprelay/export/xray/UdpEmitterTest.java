@@ -19,6 +19,12 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** The emitter against real sockets on loopback. */
@@ -87,6 +93,51 @@ class UdpEmitterTest {
             assertThat(sent + failed).isEqualTo(30);
             assertThat(TestRelay.Scrape.value(scrape, "otlp_relay_dropped_spans_total", "exporter", "xray",
                     "reason", "send_failed")).isEqualTo(failed);
+        }
+    }
+
+    @Test
+    void logsWhenSendingFailsAndWhenItWorksAgainNotPerDatagram() throws IOException {
+        int port;
+        try (DatagramSocket s = daemon()) {
+            port = s.getLocalPort();
+        }
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(UdpEmitter.class.getName());
+        logger.addHandler(capture);
+        byte[] payload = "{\"format\": \"json\", \"version\": 1}\n{}".getBytes(StandardCharsets.US_ASCII);
+        try (UdpEmitter emitter = new UdpEmitter(new HostPort("127.0.0.1", port), Pacer.perSecond(0))) {
+            int failed = 0;
+            for (int i = 0; i < 40; i++) {
+                failed += emitter.send(ByteBuffer.wrap(payload)) ? 0 : 1;
+            }
+            assertThat(failed).as("failures seen while nothing listens").isGreaterThan(1);
+            assertThat(records).extracting(LogRecord::getLevel).containsExactly(Level.WARNING);
+
+            try (DatagramSocket daemon = new DatagramSocket(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+                for (int i = 0; i < 2 * UdpEmitter.RECOVERED_AFTER + 1; i++) {
+                    emitter.send(ByteBuffer.wrap(payload));
+                }
+            }
+            assertThat(records).extracting(LogRecord::getLevel).containsExactly(Level.WARNING, Level.INFO);
+            assertThat(records.get(1).getMessage()).contains("again");
+        } finally {
+            logger.removeHandler(capture);
         }
     }
 

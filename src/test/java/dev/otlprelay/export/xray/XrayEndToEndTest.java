@@ -13,49 +13,38 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The relay as users configure it ({@code AWS_XRAY_DAEMON_ADDRESS}), fed by the OpenTelemetry Java SDK over
- * OTLP/HTTP, sending to a UDP socket standing in for the daemon: one valid datagram per span.
+ * OTLP/HTTP, sending to a UDP socket standing in for the daemon: one valid datagram per span; and, with nothing
+ * listening there, a relay that keeps taking spans and counts what it loses.
  */
 class XrayEndToEndTest {
     private static final int TRACES = 10;
 
     @Test
-    void everySpanSentByTheSdkArrivesAtTheDaemonAsOneValidDatagram() throws IOException {
+    void everySpanSentByTheSdkArrivesAtTheDaemonAsOneValidDatagram(@TempDir Path dir) throws IOException {
+        // The seeds' attribute indexed, so that annotations and their rules are exercised end to end too.
+        Path config = Files.writeString(dir.resolve("relay.yaml"), "xray:\n  indexed_attributes: [app.result_length]\n");
         try (DatagramSocket daemon = UdpEmitterTest.daemon();
-             TestRelay relay = new TestRelay(Map.of("AWS_XRAY_DAEMON_ADDRESS", "127.0.0.1:" + daemon.getLocalPort()))) {
-            SdkTracerProvider provider = SdkTracerProvider.builder()
-                    .setResource(Resource.create(
-                            Attributes.of(AttributeKey.stringKey("service.name"), "backend-flask")))
-                    .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
-                                    .setEndpoint(relay.httpUrl() + "/v1/traces").build())
-                            .setScheduleDelay(Duration.ofMillis(50)).build())
-                    .build();
-            Tracer tracer = provider.get("xray-e2e");
-            for (int i = 0; i < TRACES; i++) {
-                Span root = tracer.spanBuilder("GET /api/activities/home").setSpanKind(SpanKind.SERVER)
-                        .setAttribute("http.method", "GET").setAttribute("http.host", "localhost:4567")
-                        .setAttribute("http.target", "/api/activities/home").setAttribute("http.status_code", 200L)
-                        .startSpan();
-                tracer.spanBuilder("home-activities-mock-data").setParent(Context.current().with(root))
-                        .setAttribute("app.now", "2026-11-23T09:00:00+00:00").setAttribute("app.result_length", 3L)
-                        .startSpan().end();
-                root.end();
-            }
-            provider.forceFlush().join(30, TimeUnit.SECONDS);
-            provider.shutdown().join(30, TimeUnit.SECONDS);
+             TestRelay relay = new TestRelay(Map.of("AWS_XRAY_DAEMON_ADDRESS", "127.0.0.1:" + daemon.getLocalPort(),
+                     "RELAY_CONFIG", config.toString()))) {
+            assertThat(sendTraces(relay, TRACES)).as("the relay accepted every export").isTrue();
 
             Map<String, JsonNode> byId = new HashMap<>();
             for (int i = 0; i < 2 * TRACES; i++) {
@@ -79,6 +68,9 @@ class XrayEndToEndTest {
                     JsonNode parent = byId.get(doc.get("parent_id").asText());
                     assertThat(parent).as("parent segment of %s", doc.get("id")).isNotNull();
                     assertThat(parent.get("trace_id")).isEqualTo(doc.get("trace_id"));
+                    assertThat(doc.get("annotations")).isEqualTo(XrayDocumentRules.JSON.createObjectNode()
+                            .put("app_result_length", 3));
+                    assertThat(doc.at("/metadata/default/app.now").asText()).isEqualTo("2026-11-23T09:00:00+00:00");
                 } else {
                     segments++;
                     assertThat(doc.get("name").asText()).isEqualTo("backend-flask");
@@ -87,9 +79,75 @@ class XrayEndToEndTest {
                 }
             }
             assertThat(segments).isEqualTo(TRACES);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(relay.metric("otlp_relay_xray_datagrams_total", "result", "sent"))
-                            .isEqualTo(2 * TRACES));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(relay.metric("otlp_relay_xray_datagrams_total", "result", "sent")).isEqualTo(2 * TRACES);
+                assertThat(relay.metric("otlp_relay_exporter_queue_spans", "exporter", "xray")).isZero();
+            });
+            String scrape = relay.admin("/metrics").body();
+            assertThat(TestRelay.Scrape.value(scrape, "otlp_relay_xray_segments_total", "type", "segment"))
+                    .isEqualTo(TRACES);
+            assertThat(TestRelay.Scrape.value(scrape, "otlp_relay_xray_segments_total", "type", "subsegment"))
+                    .isEqualTo(TRACES);
+            assertThat(TestRelay.Scrape.value(scrape, "otlp_relay_exporter_sent_spans_total", "exporter", "xray"))
+                    .isEqualTo(2 * TRACES);
+            XrayAccountingTest.assertIdentity(scrape, 2 * TRACES);
         }
+    }
+
+    @Test
+    void relayKeepsTakingSpansAndCountsTheLossWhenNothingListensOnTheDaemonPort() throws IOException {
+        int closedPort;
+        try (DatagramSocket s = UdpEmitterTest.daemon()) {
+            closedPort = s.getLocalPort();
+        }
+        try (TestRelay relay = new TestRelay(Map.of("AWS_XRAY_DAEMON_ADDRESS", "127.0.0.1:" + closedPort))) {
+            for (int round = 1; round <= 3; round++) {
+                assertThat(sendTraces(relay, TRACES)).as("round %s accepted", round).isTrue();
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(relay.metric("otlp_relay_exporter_enqueued_spans_total", "exporter", "xray"))
+                        .isEqualTo(3 * 2 * TRACES);
+                assertThat(relay.metric("otlp_relay_exporter_queue_spans", "exporter", "xray")).isZero();
+            });
+
+            String scrape = relay.admin("/metrics").body();
+            double failed = TestRelay.Scrape.value(scrape, "otlp_relay_xray_datagrams_total", "result", "failed");
+            assertThat(failed).as("failures seen (Linux reports every other one)").isPositive();
+            assertThat(TestRelay.Scrape.value(scrape, "otlp_relay_dropped_spans_total", "exporter", "xray",
+                    "reason", "send_failed")).isEqualTo(failed);
+            assertThat(TestRelay.Scrape.value(scrape, "otlp_relay_exporter_sent_spans_total", "exporter", "xray"))
+                    .isEqualTo(TestRelay.Scrape.value(scrape, "otlp_relay_xray_datagrams_total", "result", "sent"))
+                    .isEqualTo(3 * 2 * TRACES - failed);
+            XrayAccountingTest.assertIdentity(scrape, 3 * 2 * TRACES);
+            assertThat(relay.admin("/readyz").statusCode()).as("still ready").isEqualTo(200);
+            assertThat(relay.captured.spans()).as("other destinations unaffected").hasSize(3 * 2 * TRACES);
+        }
+    }
+
+    /**
+     * The seeds' shape through the OpenTelemetry SDK: per trace, a Flask server span and its internal child with
+     * {@code app.now} and {@code app.result_length}. True when every export was accepted.
+     */
+    private static boolean sendTraces(TestRelay relay, int traces) {
+        SdkTracerProvider provider = SdkTracerProvider.builder()
+                .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "backend-flask")))
+                .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                                .setEndpoint(relay.httpUrl() + "/v1/traces").build())
+                        .setScheduleDelay(Duration.ofMillis(50)).build())
+                .build();
+        Tracer tracer = provider.get("xray-e2e");
+        for (int i = 0; i < traces; i++) {
+            Span root = tracer.spanBuilder("GET /api/activities/home").setSpanKind(SpanKind.SERVER)
+                    .setAttribute("http.method", "GET").setAttribute("http.host", "localhost:4567")
+                    .setAttribute("http.target", "/api/activities/home").setAttribute("http.status_code", 200L)
+                    .startSpan();
+            tracer.spanBuilder("home-activities-mock-data").setParent(Context.current().with(root))
+                    .setAttribute("app.now", "2026-11-23T09:00:00+00:00").setAttribute("app.result_length", 3L)
+                    .startSpan().end();
+            root.end();
+        }
+        CompletableResultCode flushed = provider.forceFlush().join(30, TimeUnit.SECONDS);
+        provider.shutdown().join(30, TimeUnit.SECONDS);
+        return flushed.isSuccess();
     }
 }

@@ -25,9 +25,10 @@ class XrayExporterTest {
     @Test
     void ignoresMetricsAndLogs() {
         try (ExporterFixture fixture = new ExporterFixture(XraySpans.config())) {
-            fixture.exporter.export(new PassthroughBatch(PassthroughBatch.Signal.METRICS, new byte[] {1},
-                    PassthroughBatch.Encoding.PROTOBUF, 1, new ClientContext("http", null, null), 0));
+            int dropped = fixture.exporter.export(new PassthroughBatch(PassthroughBatch.Signal.METRICS,
+                    new byte[] {1}, PassthroughBatch.Encoding.PROTOBUF, 1, new ClientContext("http", null, null), 0));
 
+            assertThat(dropped).isZero();
             assertThat(fixture.sender.datagrams).isEmpty();
             assertThat(fixture.metric("otlp_relay_xray_datagrams_total")).isZero();
         }
@@ -47,8 +48,9 @@ class XrayExporterTest {
             spans[9] = span("bad", SpanKind.SPAN_KIND_INTERNAL, ROOT, ROOT).setSpanId(ByteString.copyFrom(new byte[3]))
                     .build();
 
-            fixture.export(flask(), spans);
+            int dropped = fixture.exporter.export(XraySpans.batch(flask(), spans));
 
+            assertThat(dropped).as("reported to the queue, which counts the rest as sent").isEqualTo(4);
             assertThat(fixture.metric("otlp_relay_xray_datagrams_total", "result", "sent")).isEqualTo(6);
             assertThat(fixture.metric("otlp_relay_xray_datagrams_total", "result", "failed")).isEqualTo(3);
             assertThat(fixture.metric("otlp_relay_dropped_spans_total", "exporter", "xray", "reason", "send_failed"))
