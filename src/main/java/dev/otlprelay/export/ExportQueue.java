@@ -46,10 +46,8 @@ public final class ExportQueue implements Destination {
         this.metrics = metrics;
         this.enqueued = metrics.enqueuedSpans(exporter.name());
         this.sent = metrics.sentSpans(exporter.name());
-        metrics.exporterQueue(exporter.name(), this::queuedBytes, capacityBytes, this::oldestAgeSeconds);
-        io.micrometer.core.instrument.Gauge.builder("otlp.relay.exporter.queue.spans", this::queuedSpans)
-                .tag("exporter", exporter.name()).description("Spans accepted by the destination and not yet sent")
-                .register(metrics.registry());
+        metrics.exporterQueue(exporter.name(), this::queuedBytes, this::queuedSpans, capacityBytes,
+                this::oldestAgeSeconds);
         this.worker = new Thread(this::sendLoop, "export-" + exporter.name());
         this.worker.setDaemon(true);
     }

@@ -139,8 +139,14 @@ public final class RelayMetrics implements AutoCloseable {
         return counter("otlp.relay.dropped.spans", "exporter", exporter, "reason", reason);
     }
 
-    /** {@code otlp_relay_exporter_queue_bytes{exporter}} and {@code ..._queue_capacity_bytes}. */
-    public void exporterQueue(String exporter, Supplier<Number> bytes, long capacity, Supplier<Number> oldestAgeSeconds) {
+    /**
+     * {@code otlp_relay_exporter_queue_bytes{exporter}}, {@code ..._queue_spans}, {@code ..._queue_capacity_bytes}
+     * and {@code ..._queue_oldest_age_seconds}.
+     */
+    public void exporterQueue(String exporter, Supplier<Number> bytes, Supplier<Number> spans, long capacity,
+                              Supplier<Number> oldestAgeSeconds) {
+        Gauge.builder("otlp.relay.exporter.queue.spans", spans).tag("exporter", exporter)
+                .description("Spans accepted by the destination and not yet sent").register(registry);
         Gauge.builder("otlp.relay.exporter.queue", bytes).baseUnit("bytes").tag("exporter", exporter)
                 .description("Bytes waiting in the destination's queue").register(registry);
         Gauge.builder("otlp.relay.exporter.queue.capacity", () -> capacity).baseUnit("bytes").tag("exporter", exporter)

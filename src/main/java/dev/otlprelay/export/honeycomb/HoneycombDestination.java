@@ -10,7 +10,6 @@ import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.telemetry.RelayMetrics;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -50,7 +49,8 @@ import java.util.logging.Logger;
  * and hands ready batches to a pool of senders; a batch waiting for its retry holds no thread. At most half of
  * the senders work on retries at once (the retry budget), so a dead Honeycomb cannot occupy every sender.
  *
- * <p>Accounting, at every instant: {@code enqueued_spans = sent_spans + dropped_spans{reason} + queue_spans},
+ * <p>Accounting, at every instant: {@code enqueued_spans = sent_spans + dropped_spans{reason}
+ * + spooled_at_shutdown_spans + queue_spans},
  * with {@code exporter="honeycomb"}. A span is dropped only for a stated reason: Honeycomb refused it
  * ({@code http_400}, ...), reported it rejected ({@code partial_success}), it was over Honeycomb's event size
  * ({@code event_too_large}), retries ran out ({@code retries_exhausted}), there was no key
@@ -131,9 +131,8 @@ public final class HoneycombDestination implements Destination {
         this.sent = metrics.sentSpans(NAME);
         this.retries = metrics.exporterRetries(NAME);
         this.truncatedValues = metrics.truncatedValues(NAME);
-        metrics.exporterQueue(NAME, this::queuedBytes, config.queueBytes(), this::oldestAgeSeconds);
-        Gauge.builder("otlp.relay.exporter.queue.spans", this::queuedSpans).tag("exporter", NAME)
-                .description("Spans accepted by the destination and not yet sent").register(metrics.registry());
+        metrics.exporterQueue(NAME, this::queuedBytes, this::queuedSpans, config.queueBytes(),
+                this::oldestAgeSeconds);
     }
 
     @Override
