@@ -2,6 +2,7 @@ package dev.otlprelay;
 
 import dev.otlprelay.admin.AdminServer;
 import dev.otlprelay.admin.Readiness;
+import dev.otlprelay.admin.SamplingDebug;
 import dev.otlprelay.config.EffectiveConfig;
 import dev.otlprelay.config.RelayConfig;
 import dev.otlprelay.config.Secret;
@@ -99,7 +100,7 @@ public final class Relay implements AutoCloseable {
         grpc = new GrpcReceiver(receiver.grpcAddress(), this::httpBoundAddress, ingest, admission, metrics,
                 receiver.maxGrpcMessageBytes(), boss, workers);
         admin = new AdminServer(config.admin().address(), metrics, readiness, () -> EffectiveConfig.render(config),
-                boss, workers);
+                SamplingDebug.OFF, boss, workers);
 
         readiness.add("shutdown", () -> stopping ? "the relay is shutting down" : null);
         readiness.add("listeners", () -> http.isBound() && grpc.isBound() ? null : "OTLP listeners are not bound");

@@ -34,12 +34,15 @@ import java.util.function.Supplier;
  * alive), {@code /readyz} (it should be sent traffic). Nothing here ever shows a secret.
  */
 public final class AdminServer implements AutoCloseable {
-    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    private static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+    private static final String EXPLAIN = "/debug/sampling/explain";
+    private static final String JSON = "application/json";
 
     private final HostPort address;
     private final RelayMetrics metrics;
     private final Readiness readiness;
     private final Supplier<String> configSummary;
+    private final SamplingDebug sampling;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     /** Scraping renders every meter: keep that off the event loops the receivers share. */
@@ -51,7 +54,8 @@ public final class AdminServer implements AutoCloseable {
     private Channel listener;
 
     public AdminServer(HostPort address, RelayMetrics metrics, Readiness readiness, Supplier<String> configSummary,
-                       EventLoopGroup boss, EventLoopGroup workers) {
+                       SamplingDebug sampling, EventLoopGroup boss, EventLoopGroup workers) {
+        this.sampling = sampling;
         this.address = address;
         this.metrics = metrics;
         this.readiness = readiness;
@@ -92,6 +96,22 @@ public final class AdminServer implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             String uri = request.uri();
             String path = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
+            if (path.equals(EXPLAIN)) {
+                if (!HttpMethod.POST.equals(request.method())) {
+                    send(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain",
+                            "method " + request.method() + " not allowed on " + path
+                                    + " (expected: POST with an OTLP/JSON trace request)\n");
+                    return;
+                }
+                byte[] body = new byte[request.content().readableBytes()];
+                request.content().readBytes(body);
+                // Explaining decodes and matches a whole request: off the event loop.
+                scrapes.execute(() -> {
+                    SamplingDebug.Answer a = sampling.explain(body);
+                    send(ctx, keepAlive, HttpResponseStatus.valueOf(a.status()), JSON, a.json());
+                });
+                return;
+            }
             if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
                 send(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain",
                         "method " + request.method() + " not allowed on " + path + " (expected: GET)\n");
@@ -112,12 +132,16 @@ public final class AdminServer implements AutoCloseable {
                 }
                 case "/debug/config" -> send(ctx, keepAlive, HttpResponseStatus.OK, "text/plain",
                         configSummary.get());
+                case "/debug/sampling" -> scrapes.execute(() -> send(ctx, keepAlive, HttpResponseStatus.OK, JSON,
+                        sampling.describe()));
                 case "/" -> send(ctx, keepAlive, HttpResponseStatus.OK, "text/plain",
                         "otlp-relay admin\n  /metrics       Prometheus metrics\n  /healthz       liveness\n"
                                 + "  /readyz        readiness\n  /debug/config  effective configuration (secrets as"
-                                + " fingerprints)\n");
+                                + " fingerprints)\n  /debug/sampling  sampling rules in force and their counters\n"
+                                + "  POST /debug/sampling/explain  how an OTLP/JSON trace request would be sampled\n");
                 default -> send(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "text/plain", "no admin endpoint at "
-                        + path + " (expected: /metrics, /healthz, /readyz or /debug/config)\n");
+                        + path + " (expected: /metrics, /healthz, /readyz, /debug/config, /debug/sampling or "
+                        + EXPLAIN + ")\n");
             }
         }
 
