@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -110,6 +111,8 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     private final Counter lateDropped;
     private final Counter lateForgotten;
     private final AtomicLong lastSamplerWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+    /** Calls between their locked section and the end of their hand-off: {@link #stop} waits for them. */
+    private final AtomicInteger handingOn = new AtomicInteger();
 
     private final Object lock = new Object();
     // Guarded by lock:
@@ -316,8 +319,13 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
             while (buffer.traces() > 0 && buffer.bytes() > room) {
                 decide(buffer.oldest(), Trigger.EJECTED, handoff);
             }
+            handingOn.incrementAndGet();
         }
-        hand(handoff);
+        try {
+            hand(handoff);
+        } finally {
+            handingOn.decrementAndGet();
+        }
         return Acceptance.ACCEPTED;
     }
 
@@ -375,8 +383,13 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
                     decided++;
                 }
                 more = decided == DECISIONS_PER_LOCK;
+                handingOn.incrementAndGet();
             }
-            hand(handoff);
+            try {
+                hand(handoff);
+            } finally {
+                handingOn.decrementAndGet();
+            }
         }
         for (Outbox outbox : outboxes) {
             outbox.drain();
@@ -490,8 +503,9 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
      * Stops taking batches (later ones are answered {@link Acceptance#RETRY_LATER}), decides every held trace
      * (reason {@code shutdown}) and offers the outboxes to their routes until they are empty or the timeout is up.
      * What is left then is counted in {@code otlp_relay_dropped_spans_total{exporter=<route>,reason="shutdown"}}.
-     * Call it after the receivers have stopped and before the destinations drain. Returns the number of spans
-     * that were not handed on; a second call does nothing and returns 0.
+     * Call it after the receivers have stopped and before the destinations drain (calls still handing spans on
+     * are waited for, within the timeout). Returns the number of spans that were not handed on; a second call
+     * does nothing and returns 0.
      */
     public long stop(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -511,6 +525,10 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        // Requests taken just before the stop may still be handing their spans to the outboxes.
+        while (handingOn.get() > 0 && deadline - System.nanoTime() > 0) {
+            LockSupport.parkNanos(RETRY_PAUSE_NANOS / 10);
         }
         Handoff handoff = new Handoff();
         synchronized (lock) {
@@ -551,6 +569,18 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     }
 
     // ---- observing -----------------------------------------------------------------------------------------
+
+    /**
+     * Why the relay should not be sent more traffic because of this stage, or null: decided spans waiting for
+     * their routes hold most of {@code maxBufferBytes}, so requests are about to be answered RETRY_LATER.
+     */
+    public String notReadyReason() {
+        long waiting = outboxBytes();
+        return waiting >= maxBufferBytes * 0.9
+                ? String.format("sampling: decided spans waiting for their destinations hold %.0f%% of "
+                + "sampling.max_buffer_bytes (%d)", 100.0 * waiting / maxBufferBytes, maxBufferBytes)
+                : null;
+    }
 
     public Stats stats() {
         synchronized (lock) {

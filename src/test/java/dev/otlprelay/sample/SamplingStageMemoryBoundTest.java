@@ -142,10 +142,12 @@ class SamplingStageMemoryBoundTest {
         assertThat(full.acceptedSpans()).as("the refused request is not counted").isEqualTo(taken);
         assertThat(full.routes().get(0).outboxSpans()).isEqualTo(taken);
         assertEverySpanAccountedFor(stage);
+        assertThat(stage.notReadyReason()).contains("sampling.max_buffer_bytes");
 
         refusing.refusing.set(false);
         stage.tick();
         assertThat(refusing.spans()).hasSize(taken);
+        assertThat(stage.notReadyReason()).isNull();
         assertThat(stage.accept(batch(child(trace(1000), 2, 1)))).isSameAs(Acceptance.ACCEPTED);
         assertEverySpanAccountedFor(stage);
     }
