@@ -1,0 +1,108 @@
+package dev.otlprelay.sample;
+
+import com.google.protobuf.ByteString;
+import dev.otlprelay.pipeline.ClientContext;
+import dev.otlprelay.pipeline.TraceBatch;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One request's spans grouped by trace id, with their estimated size ({@link Span#getSerializedSize()}).
+ * Built before the stage takes its lock, so that the lock is held only to look up and append.
+ */
+final class Arrivals {
+    private final Map<TraceKey, Group> groups = new LinkedHashMap<>();
+    private final ClientContext client;
+    private long bytes;
+    private int spans;
+
+    /** The spans of one trace in one request, all from the same client. */
+    static final class Group {
+        private final TraceKey key;
+        private final ByteString traceId;
+        private final ClientContext client;
+        private final List<SpanRef> spans = new ArrayList<>(2);
+        private int[] sizes = new int[2];
+        private long bytes;
+
+        Group(TraceKey key, ByteString traceId, ClientContext client) {
+            this.key = key;
+            this.traceId = traceId;
+            this.client = client;
+        }
+
+        void add(SpanRef ref, int size) {
+            if (spans.size() == sizes.length) {
+                sizes = Arrays.copyOf(sizes, sizes.length * 2);
+            }
+            sizes[spans.size()] = size;
+            spans.add(ref);
+            bytes += size;
+        }
+
+        TraceKey key() {
+            return key;
+        }
+
+        ByteString traceId() {
+            return traceId;
+        }
+
+        ClientContext client() {
+            return client;
+        }
+
+        List<SpanRef> spans() {
+            return spans;
+        }
+
+        int[] sizes() {
+            return sizes;
+        }
+
+        long bytes() {
+            return bytes;
+        }
+    }
+
+    Arrivals(TraceBatch batch) {
+        client = batch.client();
+        for (ResourceSpans rs : batch.request().getResourceSpansList()) {
+            for (ScopeSpans ss : rs.getScopeSpansList()) {
+                for (Span span : ss.getSpansList()) {
+                    SpanRef ref = new SpanRef(rs.getResource(), ss.getScope(), rs.getSchemaUrl(), ss.getSchemaUrl(),
+                            span);
+                    TraceKey key = TraceKey.of(span.getTraceId());
+                    Group group = groups.get(key);
+                    if (group == null) {
+                        group = new Group(key, span.getTraceId(), client);
+                        groups.put(key, group);
+                    }
+                    int size = span.getSerializedSize();
+                    group.add(ref, size);
+                    bytes += size;
+                    spans++;
+                }
+            }
+        }
+    }
+
+    Collection<Group> groups() {
+        return groups.values();
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    int spans() {
+        return spans;
+    }
+}

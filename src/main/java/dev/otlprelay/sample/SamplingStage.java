@@ -1,0 +1,618 @@
+package dev.otlprelay.sample;
+
+import dev.otlprelay.config.SamplingConfig;
+import dev.otlprelay.pipeline.Acceptance;
+import dev.otlprelay.pipeline.Batch;
+import dev.otlprelay.pipeline.BatchConsumer;
+import dev.otlprelay.pipeline.DropReason;
+import dev.otlprelay.pipeline.PassthroughBatch;
+import dev.otlprelay.pipeline.TraceBatch;
+import dev.otlprelay.telemetry.RelayMetrics;
+import dev.otlprelay.telemetry.SamplerMetrics;
+import io.micrometer.core.instrument.Counter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The sampling stage: holds spans per trace id until the trace can be decided whole, asks each route's
+ * {@link Sampler} once, and hands each route the traces it keeps, stamped with their weight.
+ *
+ * <h2>When a trace is decided</h2>
+ * <ul>
+ *   <li>{@code root_delay}: {@code decisionWait} after its local root arrived (a span with no parent, or a
+ *       {@code SERVER} / {@code CONSUMER} span: see {@link BufferedTrace}), so that children ending just after the
+ *       root are still included;</li>
+ *   <li>{@code timeout}: {@code traceTimeout} after its first span, when no local root came;</li>
+ *   <li>{@code span_limit}: at once, on the accepting thread, when it holds {@code maxSpansPerTrace} spans;</li>
+ *   <li>{@code ejected}: at once, on the accepting thread, oldest first, when holding a request's spans would take
+ *       more than {@code maxLiveTraces} traces or {@code maxBufferBytes} bytes;</li>
+ *   <li>{@code shutdown}: every held trace, in {@link #stop}.</li>
+ * </ul>
+ * Deadlines are checked by {@link #tick()}, every 100 ms on the stage's own thread once {@link #start()}ed (tests
+ * call it directly with a fake clock). No span of a trace is handed on before the trace is decided.
+ *
+ * <h2>Late spans</h2>
+ * A span whose trace is already decided follows the remembered decision ({@link DecisionCache}) and is handed
+ * on at once, on the caller's thread, without buffering. A span whose decision has been forgotten is counted
+ * ({@code late_spans_total{decision="forgotten"}}) and starts a new trace, held and decided again.
+ *
+ * <h2>Routes and batches</h2>
+ * Each route gets its own decision (routes sharing a sampler instance share it) and its own copy of each kept
+ * span, stamped by {@link WeightStamp} ({@code SampleRate}, {@code sampling.rule}, {@code sampling.reason},
+ * tracestate {@code th}). Kept spans are rebuilt into requests grouped by resource and scope, one per client
+ * context: spans that came with different Honeycomb keys never share a batch. A route's consumer that answers
+ * {@link Acceptance#RETRY_LATER} keeps its batches in the route's {@link Outbox}, retried on every tick; an
+ * answer {@code whenDurable} counts as taken. Metrics and logs ({@link PassthroughBatch}) are not sampled: they
+ * go unchanged to the pass-through consumer given at construction, whose answer is the stage's.
+ *
+ * <h2>Memory and back-pressure</h2>
+ * Held spans are measured by {@link io.opentelemetry.proto.trace.v1.Span#getSerializedSize()}. A request is
+ * refused with {@link Acceptance#RETRY_LATER} (nothing taken, nothing counted) only when the decided spans
+ * waiting in outboxes and the request together exceed {@code maxBufferBytes}: ejecting held traces cannot make
+ * room then, because the routes are not taking what was already decided. Otherwise it is taken and, if needed,
+ * the oldest held traces are decided early until the buffer fits beside the outboxes again. Traces ejected while
+ * a route pushes back wait in its outbox, so outboxes may overshoot the bound until that route catches up; no new
+ * request is taken meanwhile.
+ *
+ * <h2>Accounting</h2>
+ * For every route, whenever {@link #stats()} is read with no call in progress:
+ * <pre>
+ *   accepted_spans = forwarded_spans{destination} + sampled_out_spans{exporter} + buffered_spans
+ *                    + outbox_spans{destination} + dropped_spans{exporter, reason}
+ * </pre>
+ * where {@code buffered_spans} are held in undecided traces, {@code outbox_spans} are kept and not yet taken
+ * by the route, and {@code dropped_spans} are those a route never took because the stage stopped first
+ * ({@code shutdown}) or its consumer threw ({@code export_failed}).
+ *
+ * <h2>Threads</h2>
+ * {@link #accept} is called from many receiver threads at once: a request's spans are grouped by trace id before
+ * one short lock is taken to look up and append; samplers are called under that lock (so each sampler sees one
+ * trace at a time); stamping, building batches and handing them on happen outside it. Nothing blocks.
+ */
+public final class SamplingStage implements BatchConsumer, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(SamplingStage.class.getName());
+    /** How often deadlines are checked and outboxes retried. */
+    static final Duration TICK = Duration.ofMillis(100);
+    /** Kept spans leave in batches of at most about this many bytes. */
+    static final long MAX_BATCH_BYTES = 1 << 20;
+    /** Traces decided per hold of the lock in {@link #tick()}, so that receivers are not kept waiting. */
+    private static final int DECISIONS_PER_LOCK = 256;
+    private static final long RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** What a route gets when its sampler fails: keeping loses nothing, and the rule name says why. */
+    static final Decision SAMPLER_FAILED = Decision.keep(1, "sampler_error", "sampler_error");
+
+    private final List<Route> routes;
+    /** For each route, the first route with the same sampler instance (itself if none before it). */
+    private final int[] decidedBy;
+    private final Outbox[] outboxes;
+    private final BatchConsumer passthrough;
+    private final LongSupplier nanoClock;
+    private final int maxSpansPerTrace;
+    private final int maxLiveTraces;
+    private final long maxBufferBytes;
+
+    private final SamplerMetrics metrics;
+    private final Counter[] keptSpansCounters;
+    private final Counter[] droppedSpansCounters;
+    private final Counter[] sampledOutCounters;
+    private final Counter[] triggerCounters;
+    private final Counter lateKept;
+    private final Counter lateDropped;
+    private final Counter lateForgotten;
+    private final AtomicLong lastSamplerWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+    /** Calls between their locked section and the end of their hand-off: {@link #stop} waits for them. */
+    private final AtomicInteger handingOn = new AtomicInteger();
+
+    private final Object lock = new Object();
+    // Guarded by lock:
+    private final TraceBuffer buffer;
+    private final DecisionCache cache;
+    private final long[] keptTraces;
+    private final long[] droppedTraces;
+    private final long[] sampledOut;
+    private long accepted;
+    private boolean stopped;
+    private ScheduledExecutorService ticker;
+
+    /** What triggered a decision: the {@code reason} tag of {@code early_decisions_total}. */
+    enum Trigger {
+        ROOT_DELAY("root_delay"), TIMEOUT("timeout"), SPAN_LIMIT("span_limit"), EJECTED("ejected"),
+        SHUTDOWN("shutdown");
+
+        private final String tag;
+
+        Trigger(String tag) {
+            this.tag = tag;
+        }
+
+        String tag() {
+            return tag;
+        }
+    }
+
+    /** One route's snapshot for the admin endpoint. */
+    public record RouteStats(String name, long keptTraces, long droppedTraces, long forwardedSpans,
+                             long sampledOutSpans, long outboxSpans, long outboxBytes, long droppedSpans) {
+    }
+
+    /** The stage's snapshot for the admin endpoint; see the class comment for how the numbers relate. */
+    public record Stats(int liveTraces, long bufferedSpans, long bufferedBytes, long acceptedSpans,
+                        List<RouteStats> routes) {
+    }
+
+    /** A trace decided under the lock, to be handed on outside it. */
+    private record Decided(BufferedTrace trace, Decision[] decisions) {
+    }
+
+    /** Spans of a kept trace that arrived after its decision. */
+    private record Late(Arrivals.Group group, Decision[] decisions, long receivedNanos) {
+    }
+
+    /** What one locked section decided, to be handed on after the lock is released. */
+    private static final class Handoff {
+        final List<Decided> decided = new ArrayList<>();
+        final List<Late> late = new ArrayList<>();
+    }
+
+    public SamplingStage(SamplingConfig config, List<Route> routes, BatchConsumer passthrough, RelayMetrics metrics) {
+        this(config, routes, passthrough, metrics, System::nanoTime);
+    }
+
+    /**
+     * @param routes      the destinations, in order; each route's name must be unique
+     * @param passthrough where metrics and logs go, unchanged
+     * @param nanoClock   the clock of decision deadlines ({@link System#nanoTime()} semantics)
+     */
+    public SamplingStage(SamplingConfig config, List<Route> routes, BatchConsumer passthrough, RelayMetrics metrics,
+                         LongSupplier nanoClock) {
+        if (config.decisionWait().isNegative()) {
+            throw new IllegalArgumentException("sampling.decision_wait: " + config.decisionWait()
+                    + " (expected: >= 0)");
+        }
+        if (config.traceTimeout().isNegative() || config.traceTimeout().isZero()) {
+            throw new IllegalArgumentException("sampling.trace_timeout: " + config.traceTimeout()
+                    + " (expected: > 0)");
+        }
+        check("sampling.max_spans_per_trace", config.maxSpansPerTrace(), 1, ">= 1");
+        check("sampling.max_live_traces", config.maxLiveTraces(), 1, ">= 1");
+        check("sampling.max_buffer_bytes", config.maxBufferBytes(), 1, ">= 1");
+        check("sampling.kept_cache_traces", config.keptCacheTraces(), 1, ">= 1");
+        check("sampling.dropped_filter_traces", config.droppedFilterTraces(), 1, ">= 1");
+        this.routes = List.copyOf(routes);
+        this.passthrough = passthrough;
+        this.nanoClock = nanoClock;
+        this.maxSpansPerTrace = config.maxSpansPerTrace();
+        this.maxLiveTraces = config.maxLiveTraces();
+        this.maxBufferBytes = config.maxBufferBytes();
+        this.buffer = new TraceBuffer(config.decisionWait().toNanos(), config.traceTimeout().toNanos());
+        this.cache = new DecisionCache(config.keptCacheTraces(), config.droppedFilterTraces());
+
+        int n = this.routes.size();
+        decidedBy = new int[n];
+        outboxes = new Outbox[n];
+        keptTraces = new long[n];
+        droppedTraces = new long[n];
+        sampledOut = new long[n];
+        this.metrics = new SamplerMetrics(metrics, this::liveTraces, this::bufferedSpans, this::bufferedBytes);
+        keptSpansCounters = new Counter[n];
+        droppedSpansCounters = new Counter[n];
+        sampledOutCounters = new Counter[n];
+        for (int i = 0; i < n; i++) {
+            Route route = this.routes.get(i);
+            for (int j = 0; j < i; j++) {
+                if (this.routes.get(j).name().equals(route.name())) {
+                    throw new IllegalArgumentException("route name: " + route.name()
+                            + " (expected: unique; it names the destination's metrics)");
+                }
+            }
+            decidedBy[i] = i;
+            for (int j = i - 1; j >= 0; j--) {
+                if (this.routes.get(j).sampler() == route.sampler()) {
+                    decidedBy[i] = j;
+                }
+            }
+            outboxes[i] = new Outbox(route.name(), route.consumer(), this.metrics);
+            keptSpansCounters[i] = this.metrics.spans(route.name(), true);
+            droppedSpansCounters[i] = this.metrics.spans(route.name(), false);
+            sampledOutCounters[i] = this.metrics.sampledOut(route.name());
+        }
+        triggerCounters = new Counter[Trigger.values().length];
+        for (Trigger t : Trigger.values()) {
+            triggerCounters[t.ordinal()] = this.metrics.earlyDecisions(t.tag());
+        }
+        lateKept = this.metrics.lateSpans(SamplerMetrics.KEPT);
+        lateDropped = this.metrics.lateSpans(SamplerMetrics.DROPPED);
+        lateForgotten = this.metrics.lateSpans(SamplerMetrics.FORGOTTEN);
+    }
+
+    private static void check(String key, long value, long min, String expected) {
+        if (value < min) {
+            throw new IllegalArgumentException(key + ": " + value + " (expected: " + expected + ")");
+        }
+    }
+
+    /** Starts the thread that decides traces as their time comes and retries outboxes. */
+    public void start() {
+        synchronized (lock) {
+            if (ticker != null || stopped) {
+                return;
+            }
+            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sampler-decide");
+                t.setDaemon(true);
+                return t;
+            });
+            ticker.scheduleWithFixedDelay(this::tickSafely, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            // A failed tick must not end the schedule: the next one tries again.
+            LOG.log(Level.WARNING, "sampling: deciding traces failed; retrying on the next tick", e);
+        }
+    }
+
+    // ---- receiving side ------------------------------------------------------------------------------------
+
+    @Override
+    public Acceptance accept(Batch batch) {
+        if (batch instanceof PassthroughBatch) {
+            return passthrough.accept(batch);
+        }
+        TraceBatch traces = (TraceBatch) batch;
+        Arrivals arrivals = new Arrivals(traces);
+        Handoff handoff = new Handoff();
+        synchronized (lock) {
+            if (stopped) {
+                return Acceptance.RETRY_LATER;
+            }
+            long decidedBytes = outboxBytes();
+            if (decidedBytes + arrivals.bytes() > maxBufferBytes) {
+                return Acceptance.RETRY_LATER;
+            }
+            accepted += arrivals.spans();
+            metrics.acceptedSpans().increment(arrivals.spans());
+            long now = nanoClock.getAsLong();
+            long lateKeptBytes = 0;
+            for (Arrivals.Group group : arrivals.groups()) {
+                BufferedTrace trace = buffer.get(group.key());
+                if (trace == null) {
+                    Decision[] kept = cache.kept(group.key());
+                    if (kept != null) {
+                        lateKept(group, kept, traces.receivedNanos(), handoff);
+                        lateKeptBytes += group.bytes();
+                        continue;
+                    }
+                    if (cache.dropped(group.key())) {
+                        lateDropped(group);
+                        continue;
+                    }
+                    if (cache.forgotten(group.key())) {
+                        lateForgotten.increment(group.spans().size());
+                    }
+                    trace = buffer.open(group.key(), group.traceId(), now, traces.receivedNanos());
+                }
+                buffer.add(trace, group, now);
+                if (trace.spanCount() >= maxSpansPerTrace) {
+                    decide(trace, Trigger.SPAN_LIMIT, handoff);
+                }
+            }
+            while (buffer.traces() > maxLiveTraces) {
+                decide(buffer.oldest(), Trigger.EJECTED, handoff);
+            }
+            // The outboxes were measured before this request; what it added to them (late spans) counts once.
+            long room = maxBufferBytes - decidedBytes - lateKeptBytes;
+            while (buffer.traces() > 0 && buffer.bytes() > room) {
+                decide(buffer.oldest(), Trigger.EJECTED, handoff);
+            }
+            handingOn.incrementAndGet();
+        }
+        try {
+            hand(handoff);
+        } finally {
+            handingOn.decrementAndGet();
+        }
+        return Acceptance.ACCEPTED;
+    }
+
+    private void lateKept(Arrivals.Group group, Decision[] decisions, long receivedNanos, Handoff handoff) {
+        int spans = group.spans().size();
+        lateKept.increment(spans);
+        for (int i = 0; i < decisions.length; i++) {
+            if (decisions[i].keep()) {
+                keptSpansCounters[i].increment(spans);
+                outboxes[i].reserve(spans, group.bytes());
+            } else {
+                sampleOut(i, spans);
+            }
+        }
+        handoff.late.add(new Late(group, decisions, receivedNanos));
+    }
+
+    private void lateDropped(Arrivals.Group group) {
+        int spans = group.spans().size();
+        lateDropped.increment(spans);
+        for (int i = 0; i < routes.size(); i++) {
+            sampleOut(i, spans);
+        }
+    }
+
+    private void sampleOut(int route, int spans) {
+        droppedSpansCounters[route].increment(spans);
+        sampledOutCounters[route].increment(spans);
+        sampledOut[route] += spans;
+    }
+
+    // ---- deciding ------------------------------------------------------------------------------------------
+
+    /**
+     * Decides every trace whose time has come ({@code root_delay}, {@code timeout}) and offers every outbox to its
+     * route again. Called by the stage's thread every {@link #TICK}; tests call it directly.
+     */
+    public void tick() {
+        long now = nanoClock.getAsLong();
+        boolean more = true;
+        while (more) {
+            Handoff handoff = new Handoff();
+            synchronized (lock) {
+                if (stopped) {
+                    return;
+                }
+                int decided = 0;
+                BufferedTrace trace;
+                while (decided < DECISIONS_PER_LOCK && (trace = buffer.nextRootDue(now)) != null) {
+                    decide(trace, Trigger.ROOT_DELAY, handoff);
+                    decided++;
+                }
+                while (decided < DECISIONS_PER_LOCK && (trace = buffer.nextTimedOut(now)) != null) {
+                    decide(trace, Trigger.TIMEOUT, handoff);
+                    decided++;
+                }
+                more = decided == DECISIONS_PER_LOCK;
+                handingOn.incrementAndGet();
+            }
+            try {
+                hand(handoff);
+            } finally {
+                handingOn.decrementAndGet();
+            }
+        }
+        for (Outbox outbox : outboxes) {
+            outbox.drain();
+        }
+    }
+
+    /** Takes the trace out of the buffer and decides it for every route. Called under the lock. */
+    private void decide(BufferedTrace trace, Trigger trigger, Handoff handoff) {
+        buffer.remove(trace);
+        int n = routes.size();
+        Decision[] decisions = new Decision[n];
+        boolean anyKept = false;
+        for (int i = 0; i < n; i++) {
+            decisions[i] = decidedBy[i] < i ? decisions[decidedBy[i]] : ask(routes.get(i).sampler(), trace);
+            anyKept |= decisions[i].keep();
+        }
+        cache.record(trace.key(), decisions);
+        triggerCounters[trigger.ordinal()].increment();
+        int spans = trace.spanCount();
+        for (int i = 0; i < n; i++) {
+            Decision d = decisions[i];
+            metrics.traces(routes.get(i).name(), d.rule(), d.keep()).increment();
+            if (d.keep()) {
+                keptTraces[i]++;
+                keptSpansCounters[i].increment(spans);
+                outboxes[i].reserve(spans, trace.bytes());
+            } else {
+                droppedTraces[i]++;
+                sampleOut(i, spans);
+            }
+        }
+        if (anyKept) {
+            handoff.decided.add(new Decided(trace, decisions));
+        }
+    }
+
+    private Decision ask(Sampler sampler, BufferedTrace trace) {
+        Decision d;
+        try {
+            d = sampler.decide(trace);
+        } catch (RuntimeException e) {
+            warnSamplerFailed(e);
+            return SAMPLER_FAILED;
+        }
+        if (d == null) {
+            warnSamplerFailed(new NullPointerException(sampler.getClass().getName() + " returned no decision"));
+            return SAMPLER_FAILED;
+        }
+        return d;
+    }
+
+    private void warnSamplerFailed(RuntimeException e) {
+        long now = System.nanoTime();
+        long last = lastSamplerWarning.get();
+        if (now - last >= WARN_INTERVAL_NANOS && lastSamplerWarning.compareAndSet(last, now)) {
+            LOG.log(Level.WARNING, "sampling: a sampler failed; keeping the trace (sampling.rule=sampler_error); "
+                    + "further failures within 10s are not logged", e);
+        }
+    }
+
+    // ---- handing on ----------------------------------------------------------------------------------------
+
+    /** Stamps and batches what was decided, per route, into its outbox; then offers the outboxes. */
+    private void hand(Handoff handoff) {
+        if (handoff.decided.isEmpty() && handoff.late.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < routes.size(); i++) {
+            BatchAssembler assembler = new BatchAssembler(MAX_BATCH_BYTES);
+            long reserved = 0;
+            for (Decided d : handoff.decided) {
+                Decision decision = d.decisions()[i];
+                if (!decision.keep()) {
+                    continue;
+                }
+                BufferedTrace trace = d.trace();
+                List<SpanRef> spans = trace.spans();
+                for (int s = 0; s < spans.size(); s++) {
+                    assembler.add(spans.get(s), trace.client(s), decision, trace.receivedNanos());
+                }
+                reserved += trace.bytes();
+            }
+            for (Late late : handoff.late) {
+                Decision decision = late.decisions()[i];
+                if (!decision.keep()) {
+                    continue;
+                }
+                for (SpanRef ref : late.group().spans()) {
+                    assembler.add(ref, late.group().client(), decision, late.receivedNanos());
+                }
+                reserved += late.group().bytes();
+            }
+            if (reserved > 0) {
+                outboxes[i].add(assembler.finish(), reserved);
+                outboxes[i].drain();
+            }
+        }
+    }
+
+    private long outboxBytes() {
+        long sum = 0;
+        for (Outbox o : outboxes) {
+            sum += o.bytes();
+        }
+        return sum;
+    }
+
+    // ---- stopping ------------------------------------------------------------------------------------------
+
+    /**
+     * Stops taking batches (later ones are answered {@link Acceptance#RETRY_LATER}), decides every held trace
+     * (reason {@code shutdown}) and offers the outboxes to their routes until they are empty or the timeout is up.
+     * What is left then is counted in {@code otlp_relay_dropped_spans_total{exporter=<route>,reason="shutdown"}}.
+     * Call it after the receivers have stopped and before the destinations drain (calls still handing spans on
+     * are waited for, within the timeout). Returns the number of spans that were not handed on; a second call
+     * does nothing and returns 0.
+     */
+    public long stop(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ScheduledExecutorService running;
+        synchronized (lock) {
+            if (stopped) {
+                return 0;
+            }
+            stopped = true;
+            running = ticker;
+        }
+        if (running != null) {
+            running.shutdown();
+            try {
+                // A tick in progress finishes its hand-offs before the last decisions are made.
+                running.awaitTermination(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        // Requests taken just before the stop may still be handing their spans to the outboxes.
+        while (handingOn.get() > 0 && deadline - System.nanoTime() > 0) {
+            LockSupport.parkNanos(RETRY_PAUSE_NANOS / 10);
+        }
+        Handoff handoff = new Handoff();
+        synchronized (lock) {
+            BufferedTrace trace;
+            while ((trace = buffer.oldest()) != null) {
+                decide(trace, Trigger.SHUTDOWN, handoff);
+            }
+        }
+        hand(handoff);
+        while (true) {
+            boolean empty = true;
+            for (Outbox outbox : outboxes) {
+                outbox.drain();
+                empty &= outbox.spans() == 0;
+            }
+            long left = deadline - System.nanoTime();
+            if (empty || left <= 0 || Thread.currentThread().isInterrupted()) {
+                break;
+            }
+            LockSupport.parkNanos(Math.min(RETRY_PAUSE_NANOS, left));
+        }
+        long lost = 0;
+        for (Outbox outbox : outboxes) {
+            long l = outbox.discard(DropReason.SHUTDOWN);
+            if (l > 0) {
+                LOG.warning("sampling: " + l + " decided spans for " + outbox.name() + " could not be handed on "
+                        + "before the shutdown deadline");
+            }
+            lost += l;
+        }
+        return lost;
+    }
+
+    /** {@link #stop} without waiting: decided spans a route does not take at once are counted as dropped. */
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+
+    // ---- observing -----------------------------------------------------------------------------------------
+
+    /**
+     * Why the relay should not be sent more traffic because of this stage, or null: decided spans waiting for
+     * their routes hold most of {@code maxBufferBytes}, so requests are about to be answered RETRY_LATER.
+     */
+    public String notReadyReason() {
+        long waiting = outboxBytes();
+        return waiting >= maxBufferBytes * 0.9
+                ? String.format("sampling: decided spans waiting for their destinations hold %.0f%% of "
+                + "sampling.max_buffer_bytes (%d)", 100.0 * waiting / maxBufferBytes, maxBufferBytes)
+                : null;
+    }
+
+    public Stats stats() {
+        synchronized (lock) {
+            List<RouteStats> perRoute = new ArrayList<>(routes.size());
+            for (int i = 0; i < routes.size(); i++) {
+                Outbox.Snapshot o = outboxes[i].snapshot();
+                perRoute.add(new RouteStats(routes.get(i).name(), keptTraces[i], droppedTraces[i], o.forwarded(),
+                        sampledOut[i], o.spans(), o.bytes(), o.dropped()));
+            }
+            return new Stats(buffer.traces(), buffer.spans(), buffer.bytes(), accepted, List.copyOf(perRoute));
+        }
+    }
+
+    private int liveTraces() {
+        synchronized (lock) {
+            return buffer.traces();
+        }
+    }
+
+    private long bufferedSpans() {
+        synchronized (lock) {
+            return buffer.spans();
+        }
+    }
+
+    private long bufferedBytes() {
+        synchronized (lock) {
+            return buffer.bytes();
+        }
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+}
