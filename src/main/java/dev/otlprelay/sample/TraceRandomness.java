@@ -39,7 +39,9 @@ public final class TraceRandomness {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("p: " + p + " (expected: 0 to 1)");
         }
-        return Math.round((1 - p) * TWO_POW_56);
+        // 2^56 − round(p · 2^56) is round((1 − p) · 2^56) computed without the error of 1 − p in doubles: p · 2^56
+        // only shifts p's exponent, so p = 0.1 gives the th:e6666666666666 the OpenTelemetry tools expect.
+        return NEVER - Math.round(p * TWO_POW_56);
     }
 
     /**
