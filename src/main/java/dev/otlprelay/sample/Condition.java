@@ -7,6 +7,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -142,7 +143,7 @@ final class Condition {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("rule", name());
         row.put("kind", "condition");
-        row.put("action", config.action().name().toLowerCase(java.util.Locale.ROOT));
+        row.put("action", config.action().name().toLowerCase(Locale.ROOT));
         row.put("error", config.error());
         row.put("min_duration", config.minDuration() == null ? null : config.minDuration().toString());
         row.put("service_name", config.serviceName());
