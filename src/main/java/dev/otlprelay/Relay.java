@@ -17,7 +17,11 @@ import dev.otlprelay.receive.Admission;
 import dev.otlprelay.receive.Ingest;
 import dev.otlprelay.receive.grpc.GrpcReceiver;
 import dev.otlprelay.receive.http.HttpReceiver;
+import dev.otlprelay.config.ConfigException;
 import dev.otlprelay.sample.KeepAllSampler;
+import dev.otlprelay.sample.Route;
+import dev.otlprelay.sample.SamplingStage;
+import dev.otlprelay.sample.xrayrules.DestinationSamplers;
 import dev.otlprelay.telemetry.RelayMetrics;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -28,6 +32,8 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -46,6 +52,10 @@ public final class Relay implements AutoCloseable {
     private final RelayMetrics metrics = new RelayMetrics();
     private final Admission admission;
     private final Ingest ingest;
+    private final DestinationSamplers samplers;
+    /** Null when sampling is off (no rules, no conditions). */
+    private final SamplingStage sampling;
+    private final ScheduledExecutorService reloads;
     private final List<Destination> destinations = new ArrayList<>();
     private final Readiness readiness = new Readiness();
     private final EventLoopGroup boss;
@@ -61,6 +71,8 @@ public final class Relay implements AutoCloseable {
         this(config, List.of(), line -> LOG.info(line));
     }
 
+    private static final String XRAY = "xray";
+
     /**
      * @param extraExporters destinations added to the configured ones (tests use this to see what the pipeline
      *                       hands on)
@@ -68,6 +80,12 @@ public final class Relay implements AutoCloseable {
      */
     public Relay(RelayConfig config, List<Exporter> extraExporters, Consumer<String> debugOut) {
         this.config = config;
+        try {
+            samplers = config.sampling().active()
+                    ? new DestinationSamplers(config.sampling(), metrics.registry(), System::nanoTime) : null;
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("invalid sampling rules:\n  " + String.join("\n  ", e.problems()), e);
+        }
         var receiver = config.receiver();
         admission = new Admission(receiver.maxInflightBytes());
         metrics.admissionInflight(admission::inflight);
@@ -89,7 +107,19 @@ public final class Relay implements AutoCloseable {
                     metrics));
         }
         FanOut fanOut = new FanOut(destinations);
-        ingest = new Ingest(new KeepAllSampler(fanOut), metrics, receiver.retryAfter());
+        if (samplers == null) {
+            // No rules, no conditions: every trace is kept, nothing is buffered, acknowledgements stay durable.
+            sampling = null;
+            ingest = new Ingest(new KeepAllSampler(fanOut), metrics, receiver.retryAfter());
+        } else {
+            List<Route> routes = new ArrayList<>();
+            for (Destination d : destinations) {
+                routes.add(Route.toDestination(d.name(), d.name().equals(XRAY) ? samplers.xray() : samplers.main(),
+                        d));
+            }
+            sampling = new SamplingStage(config.sampling(), routes, fanOut, metrics);
+            ingest = new Ingest(sampling, metrics, receiver.retryAfter());
+        }
 
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-accept", true),
                 NioIoHandler.newFactory());
@@ -100,13 +130,21 @@ public final class Relay implements AutoCloseable {
         grpc = new GrpcReceiver(receiver.grpcAddress(), this::httpBoundAddress, ingest, admission, metrics,
                 receiver.maxGrpcMessageBytes(), boss, workers);
         admin = new AdminServer(config.admin().address(), metrics, readiness, () -> EffectiveConfig.render(config),
-                SamplingDebug.OFF, boss, workers);
+                sampling == null ? SamplingDebug.OFF : new SamplingView(samplers, sampling), boss, workers);
 
         readiness.add("shutdown", () -> stopping ? "the relay is shutting down" : null);
         readiness.add("listeners", () -> http.isBound() && grpc.isBound() ? null : "OTLP listeners are not bound");
         for (Destination d : destinations) {
             readiness.add(d.name(), d::notReadyReason);
         }
+        if (sampling != null) {
+            readiness.add("sampling", sampling::notReadyReason);
+        }
+        reloads = samplers == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sampling-rules-reload");
+            t.setDaemon(true);
+            return t;
+        });
         readiness.add("admission", () -> admission.utilisation() >= 0.9
                 ? String.format("in-flight requests hold %.0f%% of the %d-byte admission budget",
                 admission.utilisation() * 100, admission.budget()) : null);
@@ -116,6 +154,11 @@ public final class Relay implements AutoCloseable {
         try {
             for (Destination d : destinations) {
                 d.start();
+            }
+            if (sampling != null) {
+                sampling.start();
+                long every = config.sampling().reloadInterval().toMillis();
+                reloads.scheduleWithFixedDelay(samplers::checkForChanges, every, every, TimeUnit.MILLISECONDS);
             }
             admin.start();
             http.start();
@@ -136,6 +179,15 @@ public final class Relay implements AutoCloseable {
                 + ", admin " + hostPort(config.admin().address().host(), admin.port())
                 + " (/metrics /healthz /readyz)");
         describeExports();
+        if (sampling != null) {
+            var sc = config.sampling();
+            LOG.info("sampling is on: " + (sc.rulesFile() == null ? "no rules file" : "rules " + sc.rulesFile())
+                    + ", " + sc.conditions().size() + " conditions" + (sc.xray() == null ? ""
+                    : ", X-Ray has its own rules") + "; traces are decided " + sc.decisionWait().toMillis() + " ms"
+                    + " after their root (GET /debug/sampling)");
+        } else {
+            LOG.info("sampling is off: every trace is kept (set RELAY_SAMPLING_RULES to apply X-Ray rules)");
+        }
     }
 
     private void describeExports() {
@@ -184,6 +236,11 @@ public final class Relay implements AutoCloseable {
         Duration drain = config.shutdown().drainTimeout();
         long deadline = System.nanoTime() + drain.toNanos();
         long lost = 0;
+        if (sampling != null) {
+            reloads.shutdownNow();
+            // Decides every held trace (reason shutdown) and hands it on before the destinations drain.
+            lost += sampling.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
         for (Destination d : destinations) {
             lost += d.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }

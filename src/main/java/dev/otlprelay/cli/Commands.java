@@ -1,6 +1,8 @@
 package dev.otlprelay.cli;
 
 import dev.otlprelay.Relay;
+import dev.otlprelay.sample.xrayrules.DestinationSamplers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.otlprelay.config.ConfigException;
 import dev.otlprelay.config.ConfigLoader;
 import dev.otlprelay.config.EffectiveConfig;
@@ -121,6 +123,10 @@ public final class Commands {
     int checkConfig(Path file) {
         try {
             RelayConfig config = load(file);
+            if (config.sampling().active()) {
+                // Compiles every rules file and condition as the relay would at start.
+                new DestinationSamplers(config.sampling(), new SimpleMeterRegistry(), System::nanoTime);
+            }
             out.print(EffectiveConfig.render(config));
             return OK;
         } catch (ConfigException e) {
@@ -171,7 +177,13 @@ public final class Commands {
             }
             return USAGE;
         }
-        Relay relay = new Relay(config, List.of(), out::println);
+        Relay relay;
+        try {
+            relay = new Relay(config, List.of(), out::println);
+        } catch (IllegalArgumentException e) {
+            err.println("otlp-relay: " + e.getMessage() + "\nnot starting");
+            return USAGE;
+        }
         try {
             relay.start();
         } catch (RuntimeException e) {

@@ -442,6 +442,11 @@ public final class ConfigLoader {
                 problem(maxBackoff.label() + ": " + Values.show(maxBackoff.raw()) + " (expected: at least "
                         + initialBackoff.label() + " = " + Values.formatDuration(initialBackoff.value()) + ")");
             }
+            if (maxBuffer.valid() && maxRequest.valid() && maxBuffer.value() < maxRequest.value()) {
+                problem(maxBuffer.label() + ": " + Values.show(maxBuffer.raw()) + " (expected: at least "
+                        + maxRequest.label() + " = " + maxRequest.value() + ", or a request that size could never "
+                        + "be buffered)");
+            }
             if (segment.valid() && spoolMax.valid() && segment.value() > spoolMax.value()) {
                 problem(segment.label() + ": " + Values.show(segment.raw()) + " (expected: at most "
                         + spoolMax.label() + " = " + spoolMax.value() + ", so that the spool holds a segment)");

@@ -19,20 +19,20 @@ import java.util.logging.Logger;
  * ({@code otlp_relay_sampler_rule_reloads_total{result="refused"}}) and the last good rules stay in force.
  * Decisions in progress finish with the rules they started with; counters start afresh with new rules.
  */
-public final class ReloadingSampler implements Sampler {
+public final class ReloadingSampler implements ExplainingSampler {
     private static final Logger LOG = Logger.getLogger(ReloadingSampler.class.getName());
 
     /** Compiles a rules file; throws with a message naming the file, the rule, the field and the allowed range. */
     @FunctionalInterface
     public interface Compiler {
-        Sampler compile(Path file) throws Exception;
+        ExplainingSampler compile(Path file) throws Exception;
     }
 
     private final Path file;
     private final Compiler compiler;
     private final Counter reloaded;
     private final Counter refused;
-    private volatile Sampler current;
+    private volatile ExplainingSampler current;
     private byte[] digest;
     private byte[] refusedDigest;
 
@@ -62,9 +62,9 @@ public final class ReloadingSampler implements Sampler {
         return current.describe();
     }
 
-    /** The compiled rules in force (for explaining decisions). */
-    public Sampler current() {
-        return current;
+    @Override
+    public Explanation explain(TraceView trace) {
+        return current.explain(trace);
     }
 
     public Path file() {

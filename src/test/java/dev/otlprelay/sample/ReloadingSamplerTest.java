@@ -15,12 +15,26 @@ class ReloadingSamplerTest {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     /** A toy rules format: the file says keep or drop. */
-    static Sampler compile(Path file) throws Exception {
+    static ExplainingSampler compile(Path file) throws Exception {
         String word = Files.readString(file).strip();
         return switch (word) {
-            case "keep" -> t -> Decision.keep(1, "file", "keep_all");
-            case "drop" -> t -> Decision.drop("file", "condition");
+            case "keep" -> fixed(Decision.keep(1, "file", "keep_all"));
+            case "drop" -> fixed(Decision.drop("file", "condition"));
             default -> throw new IllegalArgumentException(file + ": " + word + " (expected: keep or drop)");
+        };
+    }
+
+    private static ExplainingSampler fixed(Decision d) {
+        return new ExplainingSampler() {
+            @Override
+            public Decision decide(TraceView trace) {
+                return d;
+            }
+
+            @Override
+            public Explanation explain(TraceView trace) {
+                return new Explanation("rule", d.rule(), null, d);
+            }
         };
     }
 
