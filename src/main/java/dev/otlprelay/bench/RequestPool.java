@@ -18,9 +18,10 @@ import java.util.Set;
  * round after round; every round gets fresh trace ids by rewriting, in a copy of the encoded body, the last eight
  * bytes of each trace id (XOR with a value drawn from the round number). The first four bytes, the X-Ray
  * timestamp, stay. Spans of one trace share their id in every round because no trace crosses the pool's end.
+ * Public for the JMH benchmarks ({@code src/bench/java}), which send the same requests.
  */
-final class RequestPool {
-    enum Encoding { PROTOBUF, JSON }
+public final class RequestPool {
+    public enum Encoding { PROTOBUF, JSON }
 
     private static final byte[] JSON_TRACE_ID = "\"traceId\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final HexFormat HEX = HexFormat.of();
@@ -44,7 +45,7 @@ final class RequestPool {
         }
     }
 
-    static RequestPool of(List<ExportTraceServiceRequest> requests, Encoding encoding) {
+    public static RequestPool of(List<ExportTraceServiceRequest> requests, Encoding encoding) {
         int n = requests.size();
         byte[][] bodies = new byte[n][];
         int[][] patches = new int[n][];
@@ -97,12 +98,12 @@ final class RequestPool {
         return encoding;
     }
 
-    int size() {
+    public int size() {
         return bodies.length;
     }
 
     /** Spans in the request sent as number {@code sequence} (0, 1, 2, … across rounds). */
-    int spans(long sequence) {
+    public int spans(long sequence) {
         return spans[(int) (sequence % bodies.length)];
     }
 
@@ -113,7 +114,7 @@ final class RequestPool {
     }
 
     /** The body to send as number {@code sequence}: a fresh copy, trace ids rewritten for its round. */
-    byte[] body(long sequence) {
+    public byte[] body(long sequence) {
         int index = (int) (sequence % bodies.length);
         long round = sequence / bodies.length;
         byte[] body = bodies[index].clone();
