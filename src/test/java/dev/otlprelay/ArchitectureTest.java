@@ -104,6 +104,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void benchKnowsTheRelayOnlyByItsProtocolsAndItsAddressSyntax() {
+        noClasses().that().resideInAPackage(pkg("bench"))
+                .should().dependOnClassesThat(resideInAPackage(ROOT + "..")
+                        .and(not(resideInAnyPackage(pkg("bench"), pkg("config")))))
+                .because("the load generator and the sinks measure the relay from outside, as users run it")
+                .check(CLASSES);
+    }
+
+    @Test
     void onlyTheCompositionRootAndTheCommandLineTouchMoreThanOneStage() {
         classes().that(not(composition()))
                 .should(touchAtMostOneStage())

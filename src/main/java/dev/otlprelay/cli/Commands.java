@@ -1,6 +1,8 @@
 package dev.otlprelay.cli;
 
 import dev.otlprelay.Relay;
+import dev.otlprelay.bench.LoadgenCommand;
+import dev.otlprelay.bench.SinkCommand;
 import dev.otlprelay.sample.xrayrules.DestinationSamplers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.otlprelay.config.ConfigException;
@@ -16,13 +18,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The command-line words: {@code run}, {@code check-config}, {@code healthcheck}, {@code help}. Each returns an
- * exit code; only {@code Main} exits the process.
+ * The command-line words: {@code run}, {@code check-config}, {@code healthcheck}, {@code help}, and the
+ * performance harness's {@code loadgen} and {@code sink} (which read their own flags). Each returns an exit code;
+ * only {@code Main} exits the process.
  */
 public final class Commands {
     public static final int OK = 0;
@@ -36,6 +40,8 @@ public final class Commands {
               run            run the relay (the default)
               check-config   print the effective configuration (secrets as fingerprints); exit 2 if invalid
               healthcheck    exit 0 when the local relay answers /readyz (for Docker HEALTHCHECK)
+              loadgen        send Flask-like OTLP load and report spans/s and ack latency (loadgen --help)
+              sink           count what a relay delivers, or act as a null relay (sink --help); see bench/run
               help           this text
 
             options:
@@ -62,6 +68,11 @@ public final class Commands {
 
     /** Runs the command line; {@code run} returns only after the relay has stopped. */
     public int execute(String[] args, ShutdownSignal shutdown) {
+        if (args.length > 0 && (args[0].equals("loadgen") || args[0].equals("sink"))) {
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            return args[0].equals("loadgen") ? LoadgenCommand.run(rest, out, err, shutdown::await)
+                    : SinkCommand.run(rest, out, err, shutdown::await);
+        }
         Invocation inv;
         try {
             inv = parse(args);
@@ -108,7 +119,7 @@ public final class Commands {
                         config = Path.of(a.substring("--config=".length()));
                     } else {
                         throw new IllegalArgumentException("unknown argument \"" + a
-                                + "\" (expected: run, check-config, healthcheck, help or --config FILE)");
+                                + "\" (expected: run, check-config, healthcheck, loadgen, sink, help or --config FILE)");
                     }
                 }
             }
