@@ -182,7 +182,7 @@ final class WeightStamp {
             return traceState;
         }
         if (write) {
-            subKeys.add(0, "th:" + thresholdHex(threshold));
+            subKeys.add(0, "th:" + TraceRandomness.thresholdHex(threshold));
         }
         StringBuilder out = new StringBuilder();
         int members = 0;
@@ -201,18 +201,5 @@ final class WeightStamp {
             members++;
         }
         return out.toString();
-    }
-
-    /** A 56-bit threshold as OpenTelemetry writes it: 14 hex digits, trailing zeros removed, "0" for 0. */
-    static String thresholdHex(long threshold) {
-        if (threshold == 0) {
-            return "0";
-        }
-        String digits = String.format("%014x", threshold);
-        int end = digits.length();
-        while (digits.charAt(end - 1) == '0') {
-            end--;
-        }
-        return digits.substring(0, end);
     }
 }

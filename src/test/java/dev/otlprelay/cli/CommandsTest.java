@@ -59,6 +59,36 @@ class CommandsTest {
     }
 
     @Test
+    void checkConfigValidatesTheSamplingRulesFileNamingTheRuleFieldAndRange() throws Exception {
+        Path rules = dir.resolve("xray.json");
+        Files.writeString(rules, "{\"SamplingRule\": {\"RuleName\": \"Cruddur\", \"ResourceARN\": \"*\", "
+                + "\"Priority\": 9000, \"FixedRate\": 1.5, \"ReservoirSize\": 5, \"ServiceName\": \"backend-flask\", "
+                + "\"ServiceType\": \"*\", \"Host\": \"*\", \"HTTPMethod\": \"*\", \"URLPath\": \"*\", \"Version\": 1}}");
+        int code = run(Map.of("RELAY_SAMPLING_RULES", rules.toString()), "check-config");
+        assertThat(code).isEqualTo(2);
+        assertThat(err()).contains(rules + ": rule \"Cruddur\": FixedRate: 1.5 (expected: 0 to 1)");
+    }
+
+    @Test
+    void checkConfigAcceptsTheSeedsRulesFile() throws Exception {
+        Path rules = Path.of("config/sampling/xray.json").toAbsolutePath();
+        int code = run(Map.of("RELAY_SAMPLING_RULES", rules.toString()), "check-config");
+        assertThat(err()).isEmpty();
+        assertThat(code).isZero();
+        assertThat(out()).contains("rules_file: " + rules);
+    }
+
+    @Test
+    void runRefusesToStartOnABrokenRulesFile() throws Exception {
+        Path rules = dir.resolve("xray.json");
+        Files.writeString(rules, "{\"SamplingRule\": {\"RuleName\": \"Default\", \"FixedRate\": 2}}");
+        int code = run(Map.of("RELAY_SAMPLING_RULES", rules.toString(), "RELAY_HTTP_ADDRESS", "127.0.0.1:0",
+                "RELAY_GRPC_ADDRESS", "127.0.0.1:0", "RELAY_ADMIN_ADDRESS", "127.0.0.1:0"), "run");
+        assertThat(code).isEqualTo(2);
+        assertThat(err()).contains("invalid sampling rules").contains("FixedRate: 2");
+    }
+
+    @Test
     void checkConfigRefusesAMalformedAddressNamingTheVariable() {
         int code = run(Map.of("RELAY_GRPC_ADDRESS", "localhost4317"), "check-config");
         assertThat(code).isEqualTo(2);

@@ -162,10 +162,10 @@ class WeightStampTest {
 
     @Test
     void formatsThresholdsAsOpenTelemetryDoes() {
-        assertThat(WeightStamp.thresholdHex(0)).isEqualTo("0");
-        assertThat(WeightStamp.thresholdHex(1)).isEqualTo("00000000000001");
-        assertThat(WeightStamp.thresholdHex(0xc0000000000000L)).isEqualTo("c");
-        assertThat(WeightStamp.thresholdHex(0x0f0f0000000000L)).isEqualTo("0f0f");
+        assertThat(TraceRandomness.thresholdHex(0)).isEqualTo("0");
+        assertThat(TraceRandomness.thresholdHex(1)).isEqualTo("00000000000001");
+        assertThat(TraceRandomness.thresholdHex(0xc0000000000000L)).isEqualTo("c");
+        assertThat(TraceRandomness.thresholdHex(0x0f0f0000000000L)).isEqualTo("0f0f");
     }
 
     @Test
