@@ -68,7 +68,7 @@ final class Conditions {
             if (!KEYS.contains(k)) {
                 String near = null;
                 for (String known : KEYS) {
-                    if (Schema.levenshtein(k.toLowerCase(Locale.ROOT).replace('-', '_'), known) <= 3) {
+                    if (EditDistance.between(k.toLowerCase(Locale.ROOT).replace('-', '_'), known) <= 3) {
                         near = known;
                         break;
                     }

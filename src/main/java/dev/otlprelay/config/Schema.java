@@ -110,7 +110,7 @@ final class Schema {
         int bestDistance = Integer.MAX_VALUE;
         String normalized = normalize(key);
         for (String c : candidates) {
-            int d = levenshtein(normalized, c);
+            int d = EditDistance.between(normalized, c);
             if (d <= MAX_SUGGESTION_DISTANCE && d < bestDistance) {
                 best = prefix + c;
                 bestDistance = d;
@@ -121,24 +121,5 @@ final class Schema {
 
     private static String normalize(String key) {
         return key.toLowerCase(Locale.ROOT).replace('-', '_');
-    }
-
-    static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

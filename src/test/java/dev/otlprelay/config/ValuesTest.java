@@ -114,7 +114,7 @@ class ValuesTest {
 
     @Test
     void suggestsWithinLevenshteinDistanceThree() {
-        assertThat(Schema.levenshtein("http_adress", "http_address")).isEqualTo(1);
+        assertThat(EditDistance.between("http_adress", "http_address")).isEqualTo(1);
         assertThat(Schema.unknownKey("receiver", "http_adress"))
                 .isEqualTo("receiver.http_adress: unknown key (did you mean receiver.http_address?)");
         assertThat(Schema.unknownSection("admn")).isEqualTo("admn: unknown key (did you mean admin?)");

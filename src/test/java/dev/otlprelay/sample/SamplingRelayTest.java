@@ -48,28 +48,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SamplingRelayTest {
     static final String KEY = "hcaik_01samplingsamplingsamplingsamplingsamplingsamplingsampl";
-    static final String SEEDS_RULES = """
-            {
-                "SamplingRule": {
-                    "RuleName": "Cruddur",
-                    "ResourceARN": "*",
-                    "Priority": 9000,
-                    "FixedRate": 0.1,
-                    "ReservoirSize": 5,
-                    "ServiceName": "backend-flask",
-                    "ServiceType": "*",
-                    "Host": "*",
-                    "HTTPMethod": "*",
-                    "URLPath": "*",
-                    "Version": 1
-                }
-            }
-            """;
+    /** The seeds' xray.json, as users have it. */
+    static final String SEEDS_RULES = seedsRules();
     static final String DROP_ALL = "{\"SamplingRule\": {\"RuleName\": \"Default\", \"FixedRate\": 0, \"ReservoirSize\": 0}}";
     static final String KEEP_ALL = "{\"SamplingRule\": {\"RuleName\": \"Default\", \"FixedRate\": 1, \"ReservoirSize\": 0}}";
 
     @TempDir
     Path dir;
+
+    private static String seedsRules() {
+        try {
+            return Files.readString(Path.of("src/test/resources/sampling/xray.json"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
     FakeHoneycomb honeycomb;
     DatagramSocket daemon;
     TestRelay relay;

@@ -1,5 +1,6 @@
 package dev.otlprelay.sample.xrayrules;
 
+import dev.otlprelay.config.EditDistance;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collection;
 import java.util.Locale;
@@ -111,31 +112,12 @@ final class RuleFields {
         String best = null;
         int bestDistance = MAX_SUGGESTION_DISTANCE + 1;
         for (String k : known) {
-            int d = levenshtein(lower, k.toLowerCase(Locale.ROOT));
+            int d = EditDistance.between(lower, k.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 best = k;
                 bestDistance = d;
             }
         }
         return best;
-    }
-
-    private static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }
