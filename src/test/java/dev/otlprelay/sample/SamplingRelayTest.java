@@ -187,8 +187,21 @@ class SamplingRelayTest {
             });
             weightSum += Long.parseLong(attribute(root, "SampleRate"));
         }
-        assertThat(traces.values().stream().filter(t -> t.size() == 4).count())
-                .as("fewer backend-flask traces than sent: rules apply").isLessThan(40);
+        double kept = relay.metric("otlp_relay_sampler_traces_total", "rule", "Cruddur", "decision", "kept",
+                "destination", "honeycomb");
+        double dropped = relay.metric("otlp_relay_sampler_traces_total", "rule", "Cruddur", "decision", "dropped",
+                "destination", "honeycomb");
+        assertThat(kept + dropped).as("every backend-flask trace matched the seeds' rule").isEqualTo(40);
+        assertThat(traces.values().stream().filter(t -> t.size() == 4).count()).isEqualTo((long) kept);
+        for (var trace : traces.values()) {
+            String reason = attribute(trace.get(0), "sampling.reason");
+            String weight = attribute(trace.get(0), "SampleRate");
+            // Reservoir traces stand for themselves; rate traces for 1/0.1 = 10 (1/0.05 = 20 for the Default).
+            assertThat(reason).isIn("reservoir", "fixed_rate");
+            if (reason.equals("fixed_rate")) {
+                assertThat(weight).isIn("10", "20");
+            }
+        }
         assertThat(traces.values().stream().filter(t -> t.size() == 2).count())
                 .as("frontend traces within the Default rule's 1/s reservoir + 5 %").isPositive();
         assertThat(weightSum).as("weights estimate the traces seen").isPositive();
