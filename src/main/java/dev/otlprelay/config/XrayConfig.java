@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param indexAllAttributes every eligible attribute becomes an annotation ({@code xray.index_all_attributes})
  * @param annotateSampling   add the relay's sampling weight and rule as annotations
  *                           ({@code xray.annotate_sampling}, default false)
- * @param maxDatagramsPerSecond pacing cap for bursts ({@code xray.max_datagrams_per_second}, default 5000;
- *                           0 = unpaced)
+ * @param maxDatagramsPerSecond pacing cap ({@code xray.max_datagrams_per_second}, default 20000: twice a busy
+ *                           sidecar's load, so that a backlog drains; 0 = unpaced; see docs/xray.md)
  * @param queueBytes         bound of the X-Ray queue ({@code xray.queue_bytes}, default 64 MiB)
  */
 public record XrayConfig(DebugExporterConfig.Mode enabled, HostPort daemonAddress, boolean daemonAddressSet,
@@ -33,7 +33,7 @@ public record XrayConfig(DebugExporterConfig.Mode enabled, HostPort daemonAddres
 
     public static XrayConfig defaults() {
         return new XrayConfig(DebugExporterConfig.Mode.AUTO, new HostPort("127.0.0.1", 2000), false, List.of(),
-                false, false, 5000, 64L * 1024 * 1024);
+                false, false, 20_000, 64L * 1024 * 1024);
     }
 
     /** Whether X-Ray export runs, with {@code auto} resolved: on when an address was configured. */

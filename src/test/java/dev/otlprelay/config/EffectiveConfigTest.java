@@ -59,7 +59,7 @@ class EffectiveConfigTest {
                   indexed_attributes: []
                   index_all_attributes: false
                   annotate_sampling: false
-                  max_datagrams_per_second: 5000
+                  max_datagrams_per_second: 20000
                   queue_bytes: 67108864
                 sampling:
                   rules_file: ""    # no rules: every trace is kept

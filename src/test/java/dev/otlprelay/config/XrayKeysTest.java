@@ -59,7 +59,7 @@ class XrayKeysTest {
             assertThat(x.indexedAttributes()).isEmpty();
             assertThat(x.indexAllAttributes()).isFalse();
             assertThat(x.annotateSampling()).isFalse();
-            assertThat(x.maxDatagramsPerSecond()).isEqualTo(5000);
+            assertThat(x.maxDatagramsPerSecond()).isEqualTo(20_000);
             assertThat(x.queueBytes()).isEqualTo(64L * 1024 * 1024);
             assertThat(x.exportEnabled()).isFalse();
             assertThat(c.debugExporterOn()).isTrue();
@@ -194,7 +194,7 @@ class XrayKeysTest {
         @Test
         void maxDatagramsPerSecondZeroMeansUnpacedAndIsBounded() throws Exception {
             assertThat(xray("xray:\n  max_datagrams_per_second: 0\n").maxDatagramsPerSecond()).isZero();
-            String expected = " (expected: a whole number from 0 to 1000000 (0 = unpaced), e.g. 5000)";
+            String expected = " (expected: a whole number from 0 to 1000000 (0 = unpaced), e.g. 20000)";
             assertThat(problems("xray:\n  max_datagrams_per_second: 1000001\n"))
                     .containsExactly("xray.max_datagrams_per_second: 1000001" + expected);
             assertThat(problems("xray:\n  max_datagrams_per_second: -1\n"))

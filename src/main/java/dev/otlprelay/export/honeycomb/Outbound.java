@@ -3,13 +3,9 @@ package dev.otlprelay.export.honeycomb;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * One request to Honeycomb as it waits, is sent and retried: either a batch of spans for {@code /v1/traces}
@@ -82,7 +78,7 @@ final class Outbound {
             byte[] plain = isTraces()
                     ? ExportTraceServiceRequest.newBuilder().addAllResourceSpans(resourceSpans).build().toByteArray()
                     : rawBody;
-            encoded = gzip ? gzip(plain) : plain;
+            encoded = gzip ? Gzip.compress(plain) : plain;
             encodedGzip = gzip;
         }
         return encoded;
@@ -149,15 +145,5 @@ final class Outbound {
             n += rs.getSerializedSize();
         }
         return n;
-    }
-
-    private static byte[] gzip(byte[] plain) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, plain.length / 4));
-        try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
-            gz.write(plain);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

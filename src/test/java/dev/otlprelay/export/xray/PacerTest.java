@@ -9,47 +9,109 @@ import org.junit.jupiter.api.Test;
 class PacerTest {
     private long now = 5_000_000_000L;
     private long slept;
+    private int sleeps;
+    /** What each fake sleep oversleeps by, as a real timed park does. */
+    private long oversleep;
 
     private Pacer pacer(int perSecond) {
         return new Pacer(perSecond, () -> now, nanos -> {
+            sleeps++;
             slept += nanos;
-            now += nanos;
+            now += nanos + oversleep;
         });
     }
 
     @Test
-    void letsABurstOfTenMillisecondsGoAtOnceThenWaits() {
-        Pacer pacer = pacer(5_000);
-        assertThat(pacer.burst()).isEqualTo(50);
-        for (int i = 0; i < 50; i++) {
+    void letsAFullBucketGoAtOnceThenSleepsOnceForHalfABucket() {
+        Pacer pacer = pacer(10_000);
+        assertThat(pacer.burst()).isEqualTo(Pacer.MAX_BURST);
+        assertThat(pacer.refill()).isEqualTo(Pacer.MAX_BURST / 2);
+        for (int i = 0; i < Pacer.MAX_BURST; i++) {
             pacer.acquire();
         }
-        assertThat(slept).isZero();
+        assertThat(sleeps).isZero();
         pacer.acquire();
-        assertThat(slept).isEqualTo(200_000); // one interval at 5,000/s
+        assertThat(sleeps).isEqualTo(1);
+        assertThat(slept).isEqualTo(Pacer.MAX_BURST / 2 * 100_000L); // 32 tokens at 10,000/s
+        for (int i = 1; i < Pacer.MAX_BURST / 2; i++) {
+            pacer.acquire();
+        }
+        assertThat(sleeps).isEqualTo(1);
+        pacer.acquire();
+        assertThat(sleeps).isEqualTo(2);
     }
 
     @Test
-    void sustainsAtMostTheConfiguredRate() {
-        Pacer pacer = pacer(1_000);
+    void sustainsTheConfiguredRateWithOneSleepPerHalfBucket() {
+        Pacer pacer = pacer(10_000);
         long start = now;
-        for (int i = 0; i < 10_000; i++) {
+        int datagrams = 100_000;
+        for (int i = 0; i < datagrams; i++) {
             pacer.acquire();
         }
-        // 10,000 datagrams at 1,000/s, of which the first burst (10) went at once.
-        assertThat(now - start).isEqualTo((10_000 - 10) * 1_000_000L);
+        // The first bucket went at once; every other datagram waited for its token, in sleeps of 32 tokens.
+        long paced = (datagrams - Pacer.MAX_BURST) * 100_000L;
+        assertThat(now - start).isBetween(paced, paced + Pacer.MAX_BURST / 2 * 100_000L);
+        assertThat(sleeps).isEqualTo((datagrams - Pacer.MAX_BURST + Pacer.MAX_BURST / 2 - 1) / (Pacer.MAX_BURST / 2));
     }
 
     @Test
-    void quietPeriodsDoNotBankMoreThanOneBurst() {
-        Pacer pacer = pacer(1_000);
-        now += 60_000_000_000L;
-        for (int i = 0; i < 10; i++) {
+    void oversleepingDoesNotLowerTheRate() {
+        oversleep = 1_000_000; // 1 ms late every time: ten tokens' worth at 10,000/s
+        Pacer pacer = pacer(10_000);
+        long start = now;
+        int datagrams = 100_000;
+        for (int i = 0; i < datagrams; i++) {
             pacer.acquire();
         }
-        assertThat(slept).isZero();
+        // Each late wake-up finds more than half a bucket and sends it all: fewer sleeps, the same rate.
+        long paced = (datagrams - Pacer.MAX_BURST) * 100_000L;
+        assertThat(now - start).isBetween(paced, paced + Pacer.MAX_BURST * 100_000L + oversleep);
+        assertThat(sleeps).isLessThan((datagrams - Pacer.MAX_BURST) / (Pacer.MAX_BURST / 2));
+    }
+
+    @Test
+    void quietPeriodsDoNotBankMoreThanOneBucket() {
+        Pacer pacer = pacer(10_000);
+        for (int i = 0; i < Pacer.MAX_BURST; i++) {
+            pacer.acquire();
+        }
+        now += 60_000_000_000L;
+        for (int i = 0; i < Pacer.MAX_BURST; i++) {
+            pacer.acquire();
+        }
+        assertThat(sleeps).isZero();
         pacer.acquire();
-        assertThat(slept).isEqualTo(1_000_000);
+        assertThat(sleeps).isEqualTo(1);
+    }
+
+    @Test
+    void lowRatesBurstTenMillisecondsWorthAndAtLeastOne() {
+        Pacer hundred = pacer(1_000);
+        assertThat(hundred.burst()).isEqualTo(10);
+        assertThat(hundred.refill()).isEqualTo(5);
+        Pacer one = pacer(50);
+        assertThat(one.burst()).isEqualTo(1);
+        assertThat(one.refill()).isEqualTo(1);
+        one.acquire();
+        assertThat(sleeps).isZero();
+        one.acquire();
+        assertThat(slept).isEqualTo(20_000_000L); // one token at 50/s
+    }
+
+    @Test
+    void anInterruptedSenderIsNotHeldBack() {
+        Pacer pacer = pacer(100);
+        pacer.acquire();
+        Thread.currentThread().interrupt();
+        try {
+            for (int i = 0; i < 10; i++) {
+                pacer.acquire();
+            }
+            assertThat(sleeps).isZero();
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test
