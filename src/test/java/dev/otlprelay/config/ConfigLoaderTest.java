@@ -3,7 +3,6 @@ package dev.otlprelay.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,37 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ConfigLoaderTest {
+class ConfigLoaderTest extends ConfigFileTest {
 
     private static final String KEY = "hcaik_secret_0123456789abcdef";
     private static final String HTTP_EXPECTED = "(expected: host:port with port 0-65535, e.g. 0.0.0.0:4318)";
     private static final String SUBSTITUTION_EXPECTED =
             "(expected: ${VAR} or ${VAR:-default}, VAR made of letters, digits and _; write $${ for a literal ${)";
-
-    @TempDir
-    Path dir;
-
-    private Path write(String name, String content) throws IOException {
-        Path f = dir.resolve(name);
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, content);
-        return f;
-    }
-
-    private RelayConfig load(String yaml, Map<String, String> env) throws Exception {
-        return ConfigLoader.load(write("relay.yaml", yaml), env, dir);
-    }
-
-    private List<String> problems(String yaml, Map<String, String> env) throws IOException {
-        Path f = write("relay.yaml", yaml);
-        return assertThrows(ConfigException.class, () -> ConfigLoader.load(f, env, dir)).problems();
-    }
-
-    private List<String> problems(String yaml) throws IOException {
-        return problems(yaml, Map.of());
-    }
 
     @Nested
     class Sources {

@@ -1,9 +1,7 @@
 package dev.otlprelay.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,36 +9,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code honeycomb} keys beyond api_key/api_endpoint/dataset, and the nested {@code honeycomb.spool}. */
-class HoneycombKeysTest {
+class HoneycombKeysTest extends ConfigFileTest {
 
     private static final String KEY = "hcaik_secret_0123456789abcdef";
     private static final String POSITIVE_DURATION =
             "(expected: a duration > 0 such as 15s, 500ms, 2m or 1h, or whole seconds)";
 
-    @TempDir
-    Path dir;
-
-    private RelayConfig load(String yaml, Map<String, String> env) throws Exception {
-        Path f = dir.resolve("relay.yaml");
-        Files.writeString(f, yaml);
-        return ConfigLoader.load(f, env, dir);
-    }
-
     private HoneycombConfig honeycomb(String yaml) throws Exception {
         return load(yaml, Map.of()).honeycomb();
-    }
-
-    private List<String> problems(String yaml, Map<String, String> env) throws IOException {
-        Path f = dir.resolve("relay.yaml");
-        Files.writeString(f, yaml);
-        return assertThrows(ConfigException.class, () -> ConfigLoader.load(f, env, dir)).problems();
-    }
-
-    private List<String> problems(String yaml) throws IOException {
-        return problems(yaml, Map.of());
     }
 
     @Nested

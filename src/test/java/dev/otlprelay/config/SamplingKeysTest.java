@@ -8,20 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code sampling} section: the rules file, timing and bounds, and whole-trace conditions. */
-class SamplingKeysTest {
-    @TempDir
-    Path dir;
-
-    private RelayConfig load(String yaml, Map<String, String> env) throws Exception {
-        Path f = dir.resolve("relay.yaml");
-        Files.writeString(f, yaml);
-        return ConfigLoader.load(f, env, dir);
-    }
-
-    private String problems(String yaml) {
+class SamplingKeysTest extends ConfigFileTest {
+    private String problemText(String yaml) {
         return assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOf(ConfigException.class)
                 .actual().getMessage();
     }
@@ -81,7 +71,7 @@ class SamplingKeysTest {
 
     @Test
     void reportsEveryConditionProblemWithItsPath() {
-        String message = problems("""
+        String message = problemText("""
                 sampling:
                   conditions:
                     - name: errors

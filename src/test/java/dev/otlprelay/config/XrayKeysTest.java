@@ -1,31 +1,17 @@
 package dev.otlprelay.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code xray} section and {@code AWS_XRAY_DAEMON_ADDRESS}. */
-class XrayKeysTest {
+class XrayKeysTest extends ConfigFileTest {
 
     private static final String ADDRESS_EXPECTED =
             "(expected: host:port or \"tcp:host:port udp:host:port\", e.g. 127.0.0.1:2000)";
-
-    @TempDir
-    Path dir;
-
-    private RelayConfig load(String yaml, Map<String, String> env) throws Exception {
-        Path f = dir.resolve("relay.yaml");
-        Files.writeString(f, yaml);
-        return ConfigLoader.load(f, env, dir);
-    }
 
     private XrayConfig xray(String yaml) throws Exception {
         return load(yaml, Map.of()).xray();
@@ -33,16 +19,6 @@ class XrayKeysTest {
 
     private XrayConfig xrayFromEnv(String daemonAddress) throws Exception {
         return load("", Map.of("AWS_XRAY_DAEMON_ADDRESS", daemonAddress)).xray();
-    }
-
-    private List<String> problems(String yaml, Map<String, String> env) throws IOException {
-        Path f = dir.resolve("relay.yaml");
-        Files.writeString(f, yaml);
-        return assertThrows(ConfigException.class, () -> ConfigLoader.load(f, env, dir)).problems();
-    }
-
-    private List<String> problems(String yaml) throws IOException {
-        return problems(yaml, Map.of());
     }
 
     @Nested
