@@ -20,21 +20,11 @@ import org.junit.jupiter.api.Test;
 /** Documents too large for one datagram are shrunk in order, marked, counted, and never sent broken. */
 class DatagramSizePolicyTest {
 
-    private final List<ExporterFixture> fixtures = new ArrayList<>();
-
-    private ExporterFixture fixture(dev.otlprelay.config.XrayConfig config) {
-        return fixture(config, new CapturingSender(), DatagramEncoder.MAX_DATAGRAM_BYTES);
-    }
-
-    private ExporterFixture fixture(dev.otlprelay.config.XrayConfig config, CapturingSender sender, int limit) {
-        ExporterFixture f = new ExporterFixture(config, sender, limit);
-        fixtures.add(f);
-        return f;
-    }
+    private final ExporterFixtures fixtures = new ExporterFixtures();
 
     @AfterEach
     void closeFixtures() {
-        fixtures.forEach(ExporterFixture::close);
+        fixtures.close();
     }
     private static final String CHILD = "a1b2c3d4e5f60718";
 
@@ -45,7 +35,7 @@ class DatagramSizePolicyTest {
             attributes.add(str(key(i), "v".repeat(600 + 10 * i)));
         }
         attributes.add(XraySpans.strings("app.list", "x".repeat(5_000)));
-        ExporterFixture fixture = fixture(XraySpans.config(List.of(), true, false));
+        ExporterFixture fixture = fixtures.open(XraySpans.config(List.of(), true, false));
 
         JsonNode doc = fixture.one(flask(), span("work", SpanKind.SPAN_KIND_INTERNAL, CHILD, ROOT,
                 attributes.toArray(KeyValue[]::new)).build());
@@ -85,7 +75,7 @@ class DatagramSizePolicyTest {
                 .setName("exception").addAttributes(str("exception.type", "java.lang.StackOverflowError"))
                 .addAttributes(str("exception.message", "m".repeat(200_000)))
                 .addAttributes(str("exception.stacktrace", trace.toString()))).build();
-        ExporterFixture fixture = fixture(XraySpans.config());
+        ExporterFixture fixture = fixtures.open(XraySpans.config());
 
         JsonNode doc = fixture.one(flask(), span);
 
@@ -100,7 +90,7 @@ class DatagramSizePolicyTest {
     @Test
     void documentThatCannotFitIsDroppedAsTooLargeAndNothingIsSent() {
         CapturingSender sender = new CapturingSender();
-        ExporterFixture fixture = fixture(XraySpans.config(), sender, 120);
+        ExporterFixture fixture = fixtures.open(XraySpans.config(), sender, 120);
 
         List<JsonNode> docs = fixture.export(flask(), span("work", SpanKind.SPAN_KIND_INTERNAL, CHILD, ROOT).build());
 
@@ -117,7 +107,7 @@ class DatagramSizePolicyTest {
             attributes.add(num("app.n-" + i, i));
         }
         attributes.add(XraySpans.strings("app.tags", "a", "b"));
-        ExporterFixture fixture = fixture(XraySpans.config(List.of(), true, false));
+        ExporterFixture fixture = fixtures.open(XraySpans.config(List.of(), true, false));
 
         JsonNode doc = fixture.one(flask(), span("work", SpanKind.SPAN_KIND_INTERNAL, CHILD, ROOT,
                 attributes.toArray(KeyValue[]::new)).build());

@@ -17,7 +17,6 @@ import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,21 +24,11 @@ import org.junit.jupiter.api.Test;
 /** Each span, built with the protobuf builders, against the X-Ray document it must become. */
 class GoldenDocumentsTest {
 
-    private final List<ExporterFixture> fixtures = new ArrayList<>();
-
-    private ExporterFixture fixture(dev.otlprelay.config.XrayConfig config) {
-        return fixture(config, new CapturingSender(), DatagramEncoder.MAX_DATAGRAM_BYTES);
-    }
-
-    private ExporterFixture fixture(dev.otlprelay.config.XrayConfig config, CapturingSender sender, int limit) {
-        ExporterFixture f = new ExporterFixture(config, sender, limit);
-        fixtures.add(f);
-        return f;
-    }
+    private final ExporterFixtures fixtures = new ExporterFixtures();
 
     @AfterEach
     void closeFixtures() {
-        fixtures.forEach(ExporterFixture::close);
+        fixtures.close();
     }
     private static final String CHILD = "a1b2c3d4e5f60718";
 
@@ -65,7 +54,7 @@ class GoldenDocumentsTest {
             "otel.resource.telemetry.sdk.name": "opentelemetry",
             "otel.resource.telemetry.sdk.version": "1.21.0\"""";
 
-    private final ExporterFixture fixture = fixture(XraySpans.config());
+    private final ExporterFixture fixture = fixtures.open(XraySpans.config());
 
     @Test
     void flaskServerSpanWithOldSemanticConventionsBecomesTheServicesSegment() {
@@ -118,7 +107,7 @@ class GoldenDocumentsTest {
 
     @Test
     void internalChildSpanWithTheSeedAttributesBecomesASubsegmentWithAnAnnotation() {
-        ExporterFixture indexing = fixture(XraySpans.config(List.of("app.result_length"), false, false));
+        ExporterFixture indexing = fixtures.open(XraySpans.config(List.of("app.result_length"), false, false));
         JsonNode doc = indexing.one(flask(), span("home-activities-mock-data", SpanKind.SPAN_KIND_INTERNAL, CHILD, ROOT,
                 str("app.now", "2026-11-23T09:00:00+00:00"), num("app.result_length", 3)).build());
 
@@ -297,7 +286,7 @@ class GoldenDocumentsTest {
 
     @Test
     void spanWithATenMegabyteAttributeIsShrunkUnderTheDatagramLimitAndCounted() {
-        ExporterFixture indexing = fixture(XraySpans.config(List.of("app.result_length"), false, false));
+        ExporterFixture indexing = fixtures.open(XraySpans.config(List.of("app.result_length"), false, false));
         Span span = span("home-activities-mock-data", SpanKind.SPAN_KIND_INTERNAL, CHILD, ROOT,
                 str("app.payload", "x".repeat(10 * 1024 * 1024)), num("app.result_length", 3)).build();
 
@@ -389,7 +378,7 @@ class GoldenDocumentsTest {
 
     @Test
     void samplingAttributesBecomeAnnotationsWhenAsked() {
-        ExporterFixture sampling = fixture(XraySpans.config(List.of(), false, true));
+        ExporterFixture sampling = fixtures.open(XraySpans.config(List.of(), false, true));
         JsonNode doc = sampling.one(flask(), span("GET /", SpanKind.SPAN_KIND_SERVER, ROOT, null,
                 num("SampleRate", 20), str("sampling.rule", "errors"), bool("app.cached", true)).build());
 
