@@ -1,7 +1,9 @@
 package dev.otlprelay.receive;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.BatchConsumer;
 import dev.otlprelay.pipeline.ClientContext;
@@ -52,6 +54,9 @@ public final class Ingest {
      * Handles one trace export request whose (decompressed) body is {@code body[offset, offset+length)}. The
      * outcome is usually complete at return; it completes later when a destination acknowledges only once the
      * data is durable (the spool's fsync), and the transport answers the client then.
+     *
+     * <p>The caller hands {@code body} over: it must not change it afterwards, because a protobuf body is kept
+     * (not copied) as the batch's {@link TraceBatch#encoded()} bytes.
      */
     public CompletableFuture<OtlpOutcome> traces(byte[] body, int offset, int length, Encoding encoding,
                                                  ClientContext client) {
@@ -79,7 +84,11 @@ public final class Ingest {
         if (valid.validSpans() == 0) {
             return done(success);
         }
-        TraceBatch batch = new TraceBatch(valid.request(), valid.validSpans(), length, client, System.nanoTime());
+        // The body array is this request's own (the receivers allocate one per request), so it can be wrapped.
+        ByteString encoded = encoding == Encoding.PROTOBUF && valid.request() == request
+                ? UnsafeByteOperations.unsafeWrap(body, offset, length) : null;
+        TraceBatch batch = new TraceBatch(valid.request(), valid.validSpans(), length, client, System.nanoTime(),
+                encoded);
         return settle(next.accept(batch), transport, valid.validSpans(), success);
     }
 

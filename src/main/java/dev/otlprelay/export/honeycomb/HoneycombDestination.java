@@ -1,5 +1,7 @@
 package dev.otlprelay.export.honeycomb;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.otlprelay.config.HoneycombConfig;
 import dev.otlprelay.config.Secret;
 import dev.otlprelay.pipeline.Acceptance;
@@ -96,7 +98,7 @@ public final class HoneycombDestination implements Destination {
 
     /** A batch being filled for one tenant. */
     private static final class Open {
-        final List<ResourceSpans> resourceSpans = new ArrayList<>();
+        final List<ByteString> resourceSpans = new ArrayList<>();
         final List<SpoolRef> refs = new ArrayList<>();
         int spans;
         long bytes;
@@ -210,7 +212,8 @@ public final class HoneycombDestination implements Destination {
             if (batch instanceof PassthroughBatch p) {
                 addPassthrough(tenant, "/v1/" + p.signal().label(), contentType(p), p.body(), ref, now);
             } else {
-                add(tenant, ((TraceBatch) batch).request(), ref, now);
+                TraceBatch traces = (TraceBatch) batch;
+                add(tenant, traces.request(), traces.encoded(), ref, now);
             }
             lock.notifyAll();
         }
@@ -231,7 +234,7 @@ public final class HoneycombDestination implements Destination {
      */
     private CompletableFuture<Boolean> append(Spool s, Batch batch, Tenant tenant, SpoolRef ref) {
         boolean traces = batch instanceof TraceBatch;
-        byte[] body = traces ? ((TraceBatch) batch).request().toByteArray() : ((PassthroughBatch) batch).body();
+        byte[] body = traces ? encoded((TraceBatch) batch).toByteArray() : ((PassthroughBatch) batch).body();
         String storedKey = config.keyMode() == HoneycombConfig.KeyMode.RELAY ? null : tenant.key().reveal();
         String path = traces ? "/v1/traces" : "/v1/" + ((PassthroughBatch) batch).signal().label();
         String type = traces ? "application/x-protobuf" : contentType((PassthroughBatch) batch);
@@ -276,28 +279,39 @@ public final class HoneycombDestination implements Destination {
         return new Tenant(Secret.of(key), dataset);
     }
 
-    /** Adds a request's spans to the tenant's open batch, sealing batches as they reach their limits. */
-    private void add(Tenant tenant, ExportTraceServiceRequest request, SpoolRef ref, long now) {
-        for (ResourceSpans rs : request.getResourceSpansList()) {
+    private static ByteString encoded(TraceBatch batch) {
+        return batch.encoded() != null ? batch.encoded() : batch.request().toByteString();
+    }
+
+    /**
+     * Adds a request's spans to the tenant's open batch, sealing batches as they reach their limits. A
+     * ResourceSpans that Honeycomb's limits leave unchanged is queued as the bytes it was received in
+     * ({@code encoded}, when the batch has them); others are encoded here.
+     */
+    private void add(Tenant tenant, ExportTraceServiceRequest request, ByteString encoded, SpoolRef ref, long now) {
+        List<ByteString> received = encoded == null ? null
+                : EncodedResourceSpans.slices(encoded, request.getResourceSpansCount());
+        for (int i = 0; i < request.getResourceSpansCount(); i++) {
+            ResourceSpans rs = request.getResourceSpans(i);
             ResourceSpans checked = withinLimits(rs);
             if (checked == null) {
                 continue;
             }
-            if (countSpans(checked) > config.batch().maxSpans()
-                    || checked.getSerializedSize() > config.batch().maxBytes()) {
+            ByteString bytes = checked == rs && received != null ? received.get(i) : checked.toByteString();
+            int spans = countSpans(checked);
+            if (spans > config.batch().maxSpans() || bytes.size() > config.batch().maxBytes()) {
                 for (ResourceSpans piece : split(checked)) {
-                    addWhole(tenant, piece, ref, now);
+                    addWhole(tenant, piece.toByteString(), countSpans(piece), ref, now);
                 }
             } else {
-                addWhole(tenant, checked, ref, now);
+                addWhole(tenant, bytes, spans, ref, now);
             }
         }
     }
 
-    private void addWhole(Tenant tenant, ResourceSpans rs, SpoolRef ref, long now) {
+    private void addWhole(Tenant tenant, ByteString rs, int spans, SpoolRef ref, long now) {
         Open o = open.computeIfAbsent(tenant, t -> new Open(now));
-        long size = rs.getSerializedSize();
-        int spans = countSpans(rs);
+        long size = rs.size();
         if (o.spans > 0 && (o.spans + spans > config.batch().maxSpans()
                 || o.bytes + size > config.batch().maxBytes())) {
             seal(tenant);
@@ -755,7 +769,7 @@ public final class HoneycombDestination implements Destination {
                 enqueued.increment(count);
                 long now = System.nanoTime();
                 if (request != null) {
-                    add(tenant, request, ref, now);
+                    add(tenant, request, UnsafeByteOperations.unsafeWrap(stored.body()), ref, now);
                 } else {
                     addPassthrough(tenant, stored.path(), stored.contentType(), stored.body(), ref, now);
                 }

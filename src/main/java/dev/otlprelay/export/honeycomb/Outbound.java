@@ -1,6 +1,6 @@
 package dev.otlprelay.export.honeycomb;
 
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import java.util.ArrayList;
@@ -9,14 +9,15 @@ import java.util.List;
 
 /**
  * One request to Honeycomb as it waits, is sent and retried: either a batch of spans for {@code /v1/traces}
- * (kept decoded so that a 413 can split it) or a metrics/logs body forwarded as received.
+ * (kept as encoded ResourceSpans, see {@link EncodedResourceSpans}; a 413 decodes them again to split the batch)
+ * or a metrics/logs body forwarded as received.
  */
 final class Outbound {
     final Tenant tenant;
     final String path;
     final String contentType;
-    /** For traces: the batch; null for forwarded metrics/logs. */
-    final List<ResourceSpans> resourceSpans;
+    /** For traces: the batch, each ResourceSpans encoded; null for forwarded metrics/logs. */
+    final List<ByteString> resourceSpans;
     /**
      * The spool records this request carries pieces of: for traces one entry per ResourceSpans (same index; the
      * same ref may repeat), for a forwarded body one entry; entries are null when the spool is off.
@@ -34,7 +35,7 @@ final class Outbound {
     private byte[] encoded;
     private boolean encodedGzip;
 
-    private Outbound(Tenant tenant, String path, String contentType, List<ResourceSpans> resourceSpans,
+    private Outbound(Tenant tenant, String path, String contentType, List<ByteString> resourceSpans,
                      List<SpoolRef> refs, byte[] rawBody, int spanCount, long bytes, long firstEnqueuedNanos) {
         this.tenant = tenant;
         this.path = path;
@@ -47,7 +48,7 @@ final class Outbound {
         this.firstEnqueuedNanos = firstEnqueuedNanos;
     }
 
-    static Outbound traces(Tenant tenant, List<ResourceSpans> resourceSpans, List<SpoolRef> refs, int spanCount,
+    static Outbound traces(Tenant tenant, List<ByteString> resourceSpans, List<SpoolRef> refs, int spanCount,
                            long bytes, long firstEnqueuedNanos) {
         return new Outbound(tenant, "/v1/traces", "application/x-protobuf", List.copyOf(resourceSpans),
                 Collections.unmodifiableList(new ArrayList<>(refs)), null, spanCount, bytes, firstEnqueuedNanos);
@@ -75,9 +76,7 @@ final class Outbound {
     /** The body on the wire, encoded once and reused by every retry. */
     byte[] body(boolean gzip) {
         if (encoded == null || encodedGzip != gzip) {
-            byte[] plain = isTraces()
-                    ? ExportTraceServiceRequest.newBuilder().addAllResourceSpans(resourceSpans).build().toByteArray()
-                    : rawBody;
+            byte[] plain = isTraces() ? EncodedResourceSpans.request(resourceSpans) : rawBody;
             encoded = gzip ? Gzip.compress(plain) : plain;
             encodedGzip = gzip;
         }
@@ -90,13 +89,13 @@ final class Outbound {
             return null;
         }
         int target = spanCount / 2;
-        List<ResourceSpans> first = new ArrayList<>();
-        List<ResourceSpans> second = new ArrayList<>();
+        List<ByteString> first = new ArrayList<>();
+        List<ByteString> second = new ArrayList<>();
         List<SpoolRef> firstRefs = new ArrayList<>();
         List<SpoolRef> secondRefs = new ArrayList<>();
         int taken = 0;
         for (int i = 0; i < resourceSpans.size(); i++) {
-            ResourceSpans rs = resourceSpans.get(i);
+            ResourceSpans rs = EncodedResourceSpans.decode(resourceSpans.get(i));
             SpoolRef ref = refs.get(i);
             ResourceSpans.Builder a = rs.toBuilder().clearScopeSpans();
             ResourceSpans.Builder b = rs.toBuilder().clearScopeSpans();
@@ -119,11 +118,11 @@ final class Outbound {
                 }
             }
             if (a.getScopeSpansCount() > 0) {
-                first.add(a.build());
+                first.add(a.build().toByteString());
                 firstRefs.add(ref);
             }
             if (b.getScopeSpansCount() > 0) {
-                second.add(b.build());
+                second.add(b.build().toByteString());
                 secondRefs.add(ref);
             }
             if (ref != null && a.getScopeSpansCount() > 0 && b.getScopeSpansCount() > 0) {
@@ -139,10 +138,10 @@ final class Outbound {
         return List.of(x, y);
     }
 
-    static long size(List<ResourceSpans> list) {
+    static long size(List<ByteString> list) {
         long n = 0;
-        for (ResourceSpans rs : list) {
-            n += rs.getSerializedSize();
+        for (ByteString rs : list) {
+            n += rs.size();
         }
         return n;
     }

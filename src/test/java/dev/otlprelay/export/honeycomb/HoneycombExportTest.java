@@ -3,6 +3,8 @@ package dev.otlprelay.export.honeycomb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import dev.otlprelay.support.FakeHoneycomb;
 import dev.otlprelay.support.FakeHoneycomb.Behaviour;
 import dev.otlprelay.support.Http;
@@ -12,12 +14,16 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -204,6 +210,35 @@ class HoneycombExportTest {
                 .isEqualTo(300));
         assertThat(honeycombMetric("otlp_relay_dropped_spans_total")).isZero();
         assertAccountingHolds();
+    }
+
+    /**
+     * The received bytes, not a re-encoding, reach Honeycomb: this body puts a ResourceSpans' scope_spans before its
+     * resource, an order protobuf-java never writes, so re-encoding the decoded request would change it.
+     */
+    @Test
+    void aProtobufRequestHoneycombsLimitsLeaveAloneIsForwardedAsTheBytesReceived() throws Exception {
+        relay();
+        ResourceSpans rs = Otlp.validRequest(5).getResourceSpans(0);
+        ByteArrayOutputStream reordered = new ByteArrayOutputStream();
+        CodedOutputStream inner = CodedOutputStream.newInstance(reordered);
+        for (ScopeSpans ss : rs.getScopeSpansList()) {
+            inner.writeMessage(2, ss);
+        }
+        inner.writeMessage(1, rs.getResource());
+        inner.flush();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        CodedOutputStream outer = CodedOutputStream.newInstance(body);
+        outer.writeBytes(1, ByteString.copyFrom(reordered.toByteArray()));
+        outer.flush();
+        byte[] received = body.toByteArray();
+        assertThat(ExportTraceServiceRequest.parseFrom(received).toByteArray()).as("re-encoding changes the bytes")
+                .isNotEqualTo(received);
+
+        assertThat(Http.post(relay.httpUrl() + "/v1/traces", "application/x-protobuf", null, received).statusCode())
+                .isEqualTo(200);
+        honeycomb.awaitSpans(5, Duration.ofSeconds(10));
+        assertThat(honeycomb.requests()).singleElement().satisfies(r -> assertThat(r.raw()).isEqualTo(received));
     }
 
     @Test

@@ -1,0 +1,67 @@
+package dev.otlprelay.export.honeycomb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import dev.otlprelay.support.Otlp;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EncodedResourceSpansTest {
+    private static ExportTraceServiceRequest twoResources() {
+        ExportTraceServiceRequest a = Otlp.request("backend-flask",
+                Otlp.span("a", "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"));
+        ExportTraceServiceRequest b = Otlp.request("frontend",
+                Otlp.span("b", "0af7651916cd43dd8448eb211c80319d", "b7ad6b7169203332"),
+                Otlp.span("c", "0af7651916cd43dd8448eb211c80319d", "b7ad6b7169203333"));
+        return a.toBuilder().addAllResourceSpans(b.getResourceSpansList()).build();
+    }
+
+    @Test
+    void slicesAreTheEncodedResourceSpansInOrder() {
+        ExportTraceServiceRequest request = twoResources();
+        List<ByteString> slices = EncodedResourceSpans.slices(request.toByteString(), 2);
+        assertThat(slices).containsExactly(request.getResourceSpans(0).toByteString(),
+                request.getResourceSpans(1).toByteString());
+    }
+
+    @Test
+    void aRequestBuiltFromItsSlicesIsTheSameBytes() {
+        ExportTraceServiceRequest request = twoResources();
+        byte[] body = EncodedResourceSpans.request(EncodedResourceSpans.slices(request.toByteString(), 2));
+        assertThat(body).isEqualTo(request.toByteArray());
+    }
+
+    @Test
+    void unknownTopLevelFieldsAreSkippedNotCounted() throws IOException {
+        ExportTraceServiceRequest request = twoResources();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        out.writeString(7, "a field from a newer schema");
+        out.writeBytes(1, request.getResourceSpans(0).toByteString());
+        out.writeUInt64(9, 42);
+        out.writeBytes(1, request.getResourceSpans(1).toByteString());
+        out.flush();
+        List<ByteString> slices = EncodedResourceSpans.slices(ByteString.copyFrom(bytes.toByteArray()), 2);
+        assertThat(slices).hasSize(2);
+        assertThat(EncodedResourceSpans.decode(slices.get(1))).isEqualTo(request.getResourceSpans(1));
+    }
+
+    @Test
+    void aCountThatDoesNotMatchTheDecodedRequestGivesNoSlices() {
+        assertThat(EncodedResourceSpans.slices(twoResources().toByteString(), 3)).isNull();
+        assertThat(EncodedResourceSpans.slices(ByteString.copyFrom(new byte[] {0x0a, 0x7f, 1}), 1)).isNull();
+    }
+
+    @Test
+    void wireSizeCountsTagLengthAndBytes() {
+        ResourceSpans rs = twoResources().getResourceSpans(1);
+        assertThat(EncodedResourceSpans.wireSize(rs.toByteString()))
+                .isEqualTo(ExportTraceServiceRequest.newBuilder().addResourceSpans(rs).build().getSerializedSize());
+    }
+}
