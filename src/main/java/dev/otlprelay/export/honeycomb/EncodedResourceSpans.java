@@ -21,10 +21,18 @@ import java.util.List;
  * decoding the spans.
  */
 final class EncodedResourceSpans {
-    /** Field 1, wire type 2 (length-delimited). */
-    private static final int RESOURCE_SPANS_TAG = (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    /** Field 1 of a request, wire type 2 (length-delimited). */
+    private static final int RESOURCE_SPANS_TAG = lengthDelimited(1);
+    /** ResourceSpans.resource, ResourceSpans.scope_spans, ScopeSpans.spans. */
+    private static final int RESOURCE_TAG = lengthDelimited(1);
+    private static final int SCOPE_SPANS_TAG = lengthDelimited(2);
+    private static final int SPANS_TAG = lengthDelimited(2);
 
     private EncodedResourceSpans() {
+    }
+
+    private static int lengthDelimited(int field) {
+        return (field << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
     }
 
     /**
@@ -49,6 +57,44 @@ final class EncodedResourceSpans {
             return null;
         }
         return out.size() == expected ? out : null;
+    }
+
+    /**
+     * The encoded length of the largest of a ResourceSpans' resource and spans, read from the length prefixes
+     * without decoding anything; -1 when the bytes do not parse. Honeycomb's limits cannot apply to a part
+     * shorter than the limit, so most pieces need no closer look.
+     */
+    static int largestPart(ByteString resourceSpans) {
+        try {
+            CodedInputStream rs = resourceSpans.newCodedInput();
+            int largest = 0;
+            for (int tag = rs.readTag(); tag != 0; tag = rs.readTag()) {
+                if (tag == RESOURCE_TAG) {
+                    largest = Math.max(largest, skipLengthDelimited(rs));
+                } else if (tag == SCOPE_SPANS_TAG) {
+                    int limit = rs.pushLimit(rs.readRawVarint32());
+                    for (int inner = rs.readTag(); inner != 0; inner = rs.readTag()) {
+                        if (inner == SPANS_TAG) {
+                            largest = Math.max(largest, skipLengthDelimited(rs));
+                        } else {
+                            rs.skipField(inner);
+                        }
+                    }
+                    rs.popLimit(limit);
+                } else {
+                    rs.skipField(tag);
+                }
+            }
+            return largest;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static int skipLengthDelimited(CodedInputStream in) throws IOException {
+        int length = in.readRawVarint32();
+        in.skipRawBytes(length);
+        return length;
     }
 
     /** Bytes a piece takes in a request body: its tag, its length and itself. */

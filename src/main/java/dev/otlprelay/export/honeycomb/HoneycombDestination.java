@@ -293,7 +293,10 @@ public final class HoneycombDestination implements Destination {
                 : EncodedResourceSpans.slices(encoded, request.getResourceSpansCount());
         for (int i = 0; i < request.getResourceSpansCount(); i++) {
             ResourceSpans rs = request.getResourceSpans(i);
-            ResourceSpans checked = withinLimits(rs);
+            // No part shorter than the string limit can hold a value over it: skip the span-by-span check.
+            int largest = received == null ? -1 : EncodedResourceSpans.largestPart(received.get(i));
+            ResourceSpans checked = largest >= 0 && largest <= HoneycombLimits.MAX_STRING_BYTES ? rs
+                    : withinLimits(rs);
             if (checked == null) {
                 continue;
             }

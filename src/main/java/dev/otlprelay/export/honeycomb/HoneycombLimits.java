@@ -12,7 +12,8 @@ import java.util.List;
  * Honeycomb's ingest limits, checked before sending so that Honeycomb never drops silently what we could have
  * fixed or counted: string values over 65,535 bytes are truncated, events over 1 MB are dropped.
  * Spans whose encoded size is under the string limit cannot hold a long string, so the common case costs one
- * size lookup (protobuf caches it).
+ * size lookup; for spans queued as received bytes the destination reads those sizes from the length prefixes
+ * ({@link EncodedResourceSpans#largestPart}) and does not call this at all.
  */
 final class HoneycombLimits {
     static final int MAX_STRING_BYTES = 65_535;

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import dev.otlprelay.support.Otlp;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.Span;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
@@ -63,5 +67,20 @@ class EncodedResourceSpansTest {
         ResourceSpans rs = twoResources().getResourceSpans(1);
         assertThat(EncodedResourceSpans.wireSize(rs.toByteString()))
                 .isEqualTo(ExportTraceServiceRequest.newBuilder().addResourceSpans(rs).build().getSerializedSize());
+    }
+
+    @Test
+    void largestPartIsTheLongestResourceOrSpanEncoding() {
+        ResourceSpans rs = twoResources().getResourceSpans(1).toBuilder()
+                .setResource(Resource.newBuilder().addAttributes(
+                        KeyValue.newBuilder().setKey("k").setValue(
+                                AnyValue.newBuilder().setStringValue("x".repeat(300)))))
+                .build();
+        int longestSpan = rs.getScopeSpans(0).getSpansList().stream()
+                .mapToInt(Span::getSerializedSize).max().orElseThrow();
+        assertThat(EncodedResourceSpans.largestPart(rs.toByteString())).isEqualTo(rs.getResource().getSerializedSize());
+        ResourceSpans smallResource = rs.toBuilder().clearResource().build();
+        assertThat(EncodedResourceSpans.largestPart(smallResource.toByteString())).isEqualTo(longestSpan);
+        assertThat(EncodedResourceSpans.largestPart(ByteString.copyFrom(new byte[] {0x12, 0x7f, 1}))).isEqualTo(-1);
     }
 }

@@ -242,6 +242,24 @@ class HoneycombExportTest {
     }
 
     @Test
+    void aValueOverHoneycombsStringLimitInAReceivedRequestIsTruncatedAndCounted() throws Exception {
+        relay();
+        ExportTraceServiceRequest request = Otlp.validRequest(3);
+        ResourceSpans rs = request.getResourceSpans(0);
+        Span longValue = rs.getScopeSpans(0).getSpans(1).toBuilder().addAttributes(KeyValue.newBuilder()
+                .setKey("app.payload").setValue(AnyValue.newBuilder().setStringValue("p".repeat(100_000)))).build();
+        ExportTraceServiceRequest sent = request.toBuilder().setResourceSpans(0, rs.toBuilder()
+                .setScopeSpans(0, rs.getScopeSpans(0).toBuilder().setSpans(1, longValue))).build();
+        assertThat(Http.post(relay.httpUrl() + "/v1/traces", "application/x-protobuf", null, sent.toByteArray())
+                .statusCode()).isEqualTo(200);
+        List<Span> spans = honeycomb.awaitSpans(3, Duration.ofSeconds(10));
+        assertThat(spans).filteredOn(s -> attributes(s).containsKey("app.payload")).singleElement()
+                .satisfies(s -> assertThat(attributes(s).get("app.payload").getStringValue().length())
+                        .isBetween(65_530, 65_535));
+        assertThat(honeycombMetric("otlp_relay_exporter_truncated_values_total")).isEqualTo(1.0);
+    }
+
+    @Test
     void a413SplitsTheBatchAndDeliversEveryHalf() throws Exception {
         relay("  batch_max_spans: 64\n", Map.of());
         honeycomb.split413Above(10);
