@@ -84,9 +84,8 @@ public final class Ingest {
         if (valid.validSpans() == 0) {
             return done(success);
         }
-        // The body array is this request's own (the receivers allocate one per request), so it can be wrapped.
         ByteString encoded = encoding == Encoding.PROTOBUF && valid.request() == request
-                ? UnsafeByteOperations.unsafeWrap(body, offset, length) : null;
+                ? received(body, offset, length) : null;
         TraceBatch batch = new TraceBatch(valid.request(), valid.validSpans(), length, client, System.nanoTime(),
                 encoded);
         return settle(next.accept(batch), transport, valid.validSpans(), success);
@@ -111,6 +110,18 @@ public final class Ingest {
             metrics.refusedSpans(transport, "spool_unavailable").increment(spans);
             return refuse(transport, "spool_unavailable");
         });
+    }
+
+    /**
+     * The body as a ByteString without a copy: the array is this request's own (the receivers allocate one per
+     * request). Copied only when the array is much larger than the body (grown while reading a body of unknown
+     * length, or inflated into a generous buffer), so that what is kept is what the queues count.
+     */
+    private static ByteString received(byte[] body, int offset, int length) {
+        if (body.length - length > length / 4) {
+            return ByteString.copyFrom(body, offset, length);
+        }
+        return UnsafeByteOperations.unsafeWrap(body, offset, length);
     }
 
     private static CompletableFuture<OtlpOutcome> done(OtlpOutcome outcome) {
