@@ -1,5 +1,6 @@
 package dev.otlprelay.export.honeycomb;
 
+import com.google.protobuf.ByteString;
 import dev.otlprelay.bench.FlaskTraces;
 import dev.otlprelay.config.Secret;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -22,8 +23,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Honeycomb's encoding per span: a full batch (the default {@code batch_max_spans}, 8192 spans, gathered from 16
- * requests of 512 as the destination appends them) serialised to one {@code ExportTraceServiceRequest}, with and
- * without gzip — what {@link Outbound#body} does once per batch. Results are nanoseconds per span.
+ * requests of 512 as the destination appends them) made into one {@code ExportTraceServiceRequest} body, with and
+ * without gzip — what {@link Outbound#body} does once per batch — from the ResourceSpans bytes as received; and
+ * {@link #encodeDecoded}, the extra cost for spans the destination must encode itself (JSON requests, batches
+ * rebuilt by sampling). Results are nanoseconds per span.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,7 +38,8 @@ public class HoneycombEncodeBenchmark {
     static final int SPANS = 8192;
 
     private final Tenant tenant = new Tenant(Secret.of("bench-key"), null);
-    private List<ResourceSpans> batch;
+    private List<ResourceSpans> decoded;
+    private List<ByteString> batch;
     /** No spool: one null reference per ResourceSpans, as the destination passes them. */
     private List<SpoolRef> refs;
     private long bytes;
@@ -44,9 +48,13 @@ public class HoneycombEncodeBenchmark {
     public void setUp() {
         List<ExportTraceServiceRequest> requests = FlaskTraces.requests(new FlaskTraces.Shape(4000, 512, 0.01, 32, 1),
                 System.currentTimeMillis() * 1_000_000L);
+        decoded = new ArrayList<>();
         batch = new ArrayList<>();
         for (int i = 0; i < SPANS / 512; i++) {
-            batch.addAll(requests.get(i).getResourceSpansList());
+            decoded.addAll(requests.get(i).getResourceSpansList());
+        }
+        for (ResourceSpans rs : decoded) {
+            batch.add(rs.toByteString());
         }
         bytes = Outbound.size(batch);
         refs = new ArrayList<>(Collections.nCopies(batch.size(), null));
@@ -62,5 +70,15 @@ public class HoneycombEncodeBenchmark {
     @OperationsPerInvocation(SPANS)
     public byte[] serializeOnly() {
         return Outbound.traces(tenant, batch, refs, SPANS, bytes, 0).body(false);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SPANS)
+    public List<ByteString> encodeDecoded() {
+        List<ByteString> out = new ArrayList<>(decoded.size());
+        for (ResourceSpans rs : decoded) {
+            out.add(rs.toByteString());
+        }
+        return out;
     }
 }
