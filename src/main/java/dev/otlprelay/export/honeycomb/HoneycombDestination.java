@@ -10,6 +10,7 @@ import dev.otlprelay.pipeline.ClientContext;
 import dev.otlprelay.export.Destination;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
+import dev.otlprelay.pipeline.TraceWire;
 import dev.otlprelay.telemetry.RelayMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -290,11 +291,11 @@ public final class HoneycombDestination implements Destination {
      */
     private void add(Tenant tenant, ExportTraceServiceRequest request, ByteString encoded, SpoolRef ref, long now) {
         List<ByteString> received = encoded == null ? null
-                : EncodedResourceSpans.slices(encoded, request.getResourceSpansCount());
+                : TraceWire.resourceSpans(encoded, request.getResourceSpansCount());
         for (int i = 0; i < request.getResourceSpansCount(); i++) {
             ResourceSpans rs = request.getResourceSpans(i);
             // No part shorter than the string limit can hold a value over it: skip the span-by-span check.
-            int largest = received == null ? -1 : EncodedResourceSpans.largestPart(received.get(i));
+            int largest = received == null ? -1 : TraceWire.largestPart(received.get(i));
             ResourceSpans checked = largest >= 0 && largest <= HoneycombLimits.MAX_STRING_BYTES ? rs
                     : withinLimits(rs);
             if (checked == null) {

@@ -13,7 +13,7 @@ import java.util.List;
  * fixed or counted: string values over 65,535 bytes are truncated, events over 1 MB are dropped.
  * Spans whose encoded size is under the string limit cannot hold a long string, so the common case costs one
  * size lookup; for spans queued as received bytes the destination reads those sizes from the length prefixes
- * ({@link EncodedResourceSpans#largestPart}) and does not call this at all.
+ * ({@link dev.otlprelay.pipeline.TraceWire#largestPart}) and does not call this at all.
  */
 final class HoneycombLimits {
     static final int MAX_STRING_BYTES = 65_535;

@@ -2,17 +2,9 @@ package dev.otlprelay.export.honeycomb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedOutputStream;
 import dev.otlprelay.support.Otlp;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.Span;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,39 +19,11 @@ class EncodedResourceSpansTest {
     }
 
     @Test
-    void slicesAreTheEncodedResourceSpansInOrder() {
+    void aRequestBuiltFromItsPiecesIsTheRequestsEncoding() {
         ExportTraceServiceRequest request = twoResources();
-        List<ByteString> slices = EncodedResourceSpans.slices(request.toByteString(), 2);
-        assertThat(slices).containsExactly(request.getResourceSpans(0).toByteString(),
-                request.getResourceSpans(1).toByteString());
-    }
-
-    @Test
-    void aRequestBuiltFromItsSlicesIsTheSameBytes() {
-        ExportTraceServiceRequest request = twoResources();
-        byte[] body = EncodedResourceSpans.request(EncodedResourceSpans.slices(request.toByteString(), 2));
+        byte[] body = EncodedResourceSpans.request(List.of(request.getResourceSpans(0).toByteString(),
+                request.getResourceSpans(1).toByteString()));
         assertThat(body).isEqualTo(request.toByteArray());
-    }
-
-    @Test
-    void unknownTopLevelFieldsAreSkippedNotCounted() throws IOException {
-        ExportTraceServiceRequest request = twoResources();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-        out.writeString(7, "a field from a newer schema");
-        out.writeBytes(1, request.getResourceSpans(0).toByteString());
-        out.writeUInt64(9, 42);
-        out.writeBytes(1, request.getResourceSpans(1).toByteString());
-        out.flush();
-        List<ByteString> slices = EncodedResourceSpans.slices(ByteString.copyFrom(bytes.toByteArray()), 2);
-        assertThat(slices).hasSize(2);
-        assertThat(EncodedResourceSpans.decode(slices.get(1))).isEqualTo(request.getResourceSpans(1));
-    }
-
-    @Test
-    void aCountThatDoesNotMatchTheDecodedRequestGivesNoSlices() {
-        assertThat(EncodedResourceSpans.slices(twoResources().toByteString(), 3)).isNull();
-        assertThat(EncodedResourceSpans.slices(ByteString.copyFrom(new byte[] {0x0a, 0x7f, 1}), 1)).isNull();
     }
 
     @Test
@@ -67,20 +31,5 @@ class EncodedResourceSpansTest {
         ResourceSpans rs = twoResources().getResourceSpans(1);
         assertThat(EncodedResourceSpans.wireSize(rs.toByteString()))
                 .isEqualTo(ExportTraceServiceRequest.newBuilder().addResourceSpans(rs).build().getSerializedSize());
-    }
-
-    @Test
-    void largestPartIsTheLongestResourceOrSpanEncoding() {
-        ResourceSpans rs = twoResources().getResourceSpans(1).toBuilder()
-                .setResource(Resource.newBuilder().addAttributes(
-                        KeyValue.newBuilder().setKey("k").setValue(
-                                AnyValue.newBuilder().setStringValue("x".repeat(300)))))
-                .build();
-        int longestSpan = rs.getScopeSpans(0).getSpansList().stream()
-                .mapToInt(Span::getSerializedSize).max().orElseThrow();
-        assertThat(EncodedResourceSpans.largestPart(rs.toByteString())).isEqualTo(rs.getResource().getSerializedSize());
-        ResourceSpans smallResource = rs.toBuilder().clearResource().build();
-        assertThat(EncodedResourceSpans.largestPart(smallResource.toByteString())).isEqualTo(longestSpan);
-        assertThat(EncodedResourceSpans.largestPart(ByteString.copyFrom(new byte[] {0x12, 0x7f, 1}))).isEqualTo(-1);
     }
 }
