@@ -3,6 +3,7 @@ package dev.otlprelay.sample;
 import com.google.protobuf.ByteString;
 import dev.otlprelay.pipeline.ClientContext;
 import dev.otlprelay.pipeline.TraceBatch;
+import dev.otlprelay.pipeline.TraceWire;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One request's spans grouped by trace id, with their estimated size ({@link Span#getSerializedSize()}).
+ * One request's spans grouped by trace id, with their size (encoded: received bytes, or {@link Span#getSerializedSize()}).
  * Built before the stage takes its lock, so that the lock is held only to look up and append.
  */
 final class Arrivals {
@@ -74,18 +75,25 @@ final class Arrivals {
 
     Arrivals(TraceBatch batch) {
         client = batch.client();
+        // Spans are buffered as their received bytes when the request has them (see SpanRef).
+        List<ByteString> encoded = batch.encoded() == null ? null
+                : TraceWire.spans(batch.encoded(), batch.spanCount());
+        int i = 0;
         for (ResourceSpans rs : batch.request().getResourceSpansList()) {
             for (ScopeSpans ss : rs.getScopeSpansList()) {
                 for (Span span : ss.getSpansList()) {
-                    SpanRef ref = new SpanRef(rs.getResource(), ss.getScope(), rs.getSchemaUrl(), ss.getSchemaUrl(),
-                            span);
+                    ByteString own = encoded == null ? null : encoded.get(i++);
+                    SpanRef ref = own == null
+                            ? new SpanRef(rs.getResource(), ss.getScope(), rs.getSchemaUrl(), ss.getSchemaUrl(), span)
+                            : SpanRef.encoded(rs.getResource(), ss.getScope(), rs.getSchemaUrl(),
+                                    ss.getSchemaUrl(), span, own);
                     TraceKey key = TraceKey.of(span.getTraceId());
                     Group group = groups.get(key);
                     if (group == null) {
                         group = new Group(key, span.getTraceId(), client);
                         groups.put(key, group);
                     }
-                    int size = span.getSerializedSize();
+                    int size = own == null ? span.getSerializedSize() : own.size();
                     group.add(ref, size);
                     bytes += size;
                     spans++;

@@ -2,7 +2,6 @@ package dev.otlprelay.sample;
 
 import com.google.protobuf.ByteString;
 import dev.otlprelay.pipeline.ClientContext;
-import io.opentelemetry.proto.trace.v1.Span;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -42,9 +41,8 @@ final class BufferedTrace implements TraceView {
         spans.add(ref);
         clients.add(client);
         bytes += size;
-        Span span = ref.span();
-        boolean parentless = isParentless(span);
-        if (!parentless && !isRemoteChild(span)) {
+        boolean parentless = ref.parentless();
+        if (!parentless && !ref.remoteChild()) {
             return false;
         }
         if (root == null || (parentless && !rootIsParentless)) {
@@ -56,20 +54,6 @@ final class BufferedTrace implements TraceView {
         }
         rooted = true;
         return true;
-    }
-
-    static boolean isParentless(Span span) {
-        ByteString parent = span.getParentSpanId();
-        for (int i = 0; i < parent.size(); i++) {
-            if (parent.byteAt(i) != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isRemoteChild(Span span) {
-        return span.getKind() == Span.SpanKind.SPAN_KIND_SERVER || span.getKind() == Span.SpanKind.SPAN_KIND_CONSUMER;
     }
 
     @Override

@@ -2,9 +2,6 @@ package dev.otlprelay.sample;
 
 import dev.otlprelay.config.ConditionConfig;
 import dev.otlprelay.config.ConditionConfig.Action;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.trace.v1.Span;
-import io.opentelemetry.proto.trace.v1.Status;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,7 +10,6 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** One compiled {@link ConditionConfig}: its globs compiled once, its 1-in-N threshold computed once, its counters. */
 final class Condition {
-    private static final int SERVER_ERROR = 500;
 
     private final ConditionConfig config;
     private final Glob serviceName;
@@ -109,16 +105,8 @@ final class Condition {
     /** Span status ERROR, or an HTTP status of 500 or more, on any span of the trace. */
     static boolean hasError(TraceView trace) {
         for (SpanRef ref : trace.spans()) {
-            Span span = ref.span();
-            if (span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR) {
+            if (ref.error()) {
                 return true;
-            }
-            for (KeyValue kv : span.getAttributesList()) {
-                String key = kv.getKey();
-                if ((key.equals("http.response.status_code") || key.equals("http.status_code"))
-                        && AttributeText.integer(kv.getValue()) >= SERVER_ERROR) {
-                    return true;
-                }
             }
         }
         return false;
@@ -127,14 +115,13 @@ final class Condition {
     /** The local root's duration; without a root, the extent of the spans held. */
     static long duration(TraceView trace) {
         if (trace.root() != null) {
-            Span root = trace.root().span();
-            return Math.max(0, root.getEndTimeUnixNano() - root.getStartTimeUnixNano());
+            return Math.max(0, trace.root().endNanos() - trace.root().startNanos());
         }
         long start = Long.MAX_VALUE;
         long end = Long.MIN_VALUE;
         for (SpanRef ref : trace.spans()) {
-            start = Math.min(start, ref.span().getStartTimeUnixNano());
-            end = Math.max(end, ref.span().getEndTimeUnixNano());
+            start = Math.min(start, ref.startNanos());
+            end = Math.max(end, ref.endNanos());
         }
         return Math.max(0, end - start);
     }
