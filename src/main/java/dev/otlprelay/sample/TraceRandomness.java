@@ -55,7 +55,9 @@ public final class TraceRandomness {
         if (threshold == 0) {
             return "0";
         }
-        String hex = String.format("%014x", threshold);
+        // Per kept span (WeightStamp), so no Formatter: the digits, left-padded to 14, trailing zeros dropped.
+        String digits = Long.toHexString(threshold);
+        String hex = "0".repeat(14 - digits.length()) + digits;
         int end = hex.length();
         while (hex.charAt(end - 1) == '0') {
             end--;
