@@ -17,18 +17,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TraceWireTest {
-    private static ExportTraceServiceRequest twoResources() {
-        ExportTraceServiceRequest a = Otlp.request("backend-flask",
-                Otlp.span("a", "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"));
-        ExportTraceServiceRequest b = Otlp.request("frontend",
-                Otlp.span("b", "0af7651916cd43dd8448eb211c80319d", "b7ad6b7169203332"),
-                Otlp.span("c", "0af7651916cd43dd8448eb211c80319d", "b7ad6b7169203333"));
-        return a.toBuilder().addAllResourceSpans(b.getResourceSpansList()).build();
-    }
-
     @Test
     void slicesAreTheEncodedResourceSpansInOrder() {
-        ExportTraceServiceRequest request = twoResources();
+        ExportTraceServiceRequest request = Otlp.twoServices();
         List<ByteString> slices = TraceWire.resourceSpans(request.toByteString(), 2);
         assertThat(slices).containsExactly(request.getResourceSpans(0).toByteString(),
                 request.getResourceSpans(1).toByteString());
@@ -36,7 +27,7 @@ class TraceWireTest {
 
     @Test
     void unknownTopLevelFieldsAreSkippedNotCounted() throws IOException {
-        ExportTraceServiceRequest request = twoResources();
+        ExportTraceServiceRequest request = Otlp.twoServices();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
         out.writeString(7, "a field from a newer schema");
@@ -51,13 +42,13 @@ class TraceWireTest {
 
     @Test
     void aCountThatDoesNotMatchTheDecodedRequestGivesNoSlices() {
-        assertThat(TraceWire.resourceSpans(twoResources().toByteString(), 3)).isNull();
+        assertThat(TraceWire.resourceSpans(Otlp.twoServices().toByteString(), 3)).isNull();
         assertThat(TraceWire.resourceSpans(ByteString.copyFrom(new byte[] {0x0a, 0x7f, 1}), 1)).isNull();
     }
 
     @Test
     void largestPartIsTheLongestResourceOrSpanEncoding() {
-        ResourceSpans rs = twoResources().getResourceSpans(1).toBuilder()
+        ResourceSpans rs = Otlp.twoServices().getResourceSpans(1).toBuilder()
                 .setResource(Resource.newBuilder().addAttributes(
                         KeyValue.newBuilder().setKey("k").setValue(
                                 AnyValue.newBuilder().setStringValue("x".repeat(300)))))
@@ -72,7 +63,7 @@ class TraceWireTest {
 
     @Test
     void spansAreEachSpanEncodingInTheDecodedOrder() {
-        ExportTraceServiceRequest request = twoResources();
+        ExportTraceServiceRequest request = Otlp.twoServices();
         List<ByteString> spans = TraceWire.spans(request.toByteString(), 3);
         assertThat(spans).containsExactly(
                 request.getResourceSpans(0).getScopeSpans(0).getSpans(0).toByteString(),

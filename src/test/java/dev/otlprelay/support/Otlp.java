@@ -52,6 +52,16 @@ public final class Otlp {
         return request("backend-flask", spans);
     }
 
+    /** A request from two services: one span from the first, two spans of one trace from the second. */
+    public static ExportTraceServiceRequest twoServices() {
+        ExportTraceServiceRequest a = request("backend-flask",
+                span("a", "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"));
+        ExportTraceServiceRequest b = request("frontend",
+                span("b", "0af7651916cd43dd8448eb211c80319d", "b7ad6b7169203332"),
+                span("c", "0af7651916cd43dd8448eb211c80319d", "b7ad6b7169203333"));
+        return a.toBuilder().addAllResourceSpans(b.getResourceSpansList()).build();
+    }
+
     public static byte[] gzip(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
