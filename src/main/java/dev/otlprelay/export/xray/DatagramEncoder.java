@@ -1,6 +1,7 @@
 package dev.otlprelay.export.xray;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.IOException;
@@ -32,10 +33,18 @@ final class DatagramEncoder {
 
     enum Fit { WHOLE, TRUNCATED, TOO_LARGE }
 
-    private final JsonFactory factory = JsonFactory.builder()
+    /** No separator between root values: one generator writes one document after another, each from a reset sink. */
+    private final JsonFactory factory = new JsonFactoryBuilder()
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .rootValueSeparator((String) null)
             .build();
     private final ByteSink sink;
+    /**
+     * Writes every document into {@link #sink}, flushed after each: creating a generator per attempt (its context,
+     * buffers from the recycler) cost more than small documents' JSON. Null after an abandoned attempt, whose
+     * generator is left inside an unfinished object; the next attempt creates a new one.
+     */
+    private JsonGenerator generator;
 
     DatagramEncoder(int maxDatagramBytes) {
         this.sink = new ByteSink(maxDatagramBytes);
@@ -79,24 +88,38 @@ final class DatagramEncoder {
 
     private boolean attempt(SegmentDocument doc, Limits limits, List<Annotations.Annotation> annotations) {
         sink.reset();
-        JsonGenerator g = null;
+        boolean written = false;
         try {
+            // The generator's buffer is empty here (flushed, or new), so the header goes first.
             sink.write(HEADER, 0, HEADER.length);
-            g = factory.createGenerator(sink);
+            JsonGenerator g = generator();
             doc.write(g, limits, annotations);
-            g.close();
+            g.flush();
+            written = true;
             return true;
         } catch (ByteSink.Full full) {
-            abandon(g);
             return false;
         } catch (IOException e) {
             // The sink does no I/O; Jackson only declares it.
-            abandon(g);
             throw new UncheckedIOException(e);
+        } finally {
+            if (!written) {
+                abandon();
+            }
         }
     }
 
-    private static void abandon(JsonGenerator g) {
+    private JsonGenerator generator() throws IOException {
+        if (generator == null) {
+            generator = factory.createGenerator(sink);
+        }
+        return generator;
+    }
+
+    /** Drops the generator of an attempt that did not finish, whatever it still holds. */
+    private void abandon() {
+        JsonGenerator g = generator;
+        generator = null;
         if (g == null) {
             return;
         }
