@@ -47,8 +47,8 @@ final class SegmentTranslator {
         long end = Math.max(span.getEndTimeUnixNano(), start);
         AwsSection.Environment environment = segment ? resource.environment() : null;
         Annotations.Selection selection = annotations.select(a, resource.attributes(), segment);
-        return new SegmentDocument(segment, name, Ids.spanId(span.getSpanId()), Ids.traceId(span.getTraceId()),
-                hasParent ? Ids.spanId(span.getParentSpanId()) : null, start, end, namespace,
+        return new SegmentDocument(segment, name, Ids.requireSpanId(span.getSpanId()),
+                Ids.requireTraceId(span.getTraceId()), hasParent ? span.getParentSpanId() : null, start, end, namespace,
                 environment == null ? null : environment.origin(),
                 segment ? a.string("enduser.id") : null,
                 segment ? resource.serviceVersion() : null,
