@@ -1,6 +1,7 @@
 package dev.otlprelay.export.xray;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -16,7 +17,7 @@ import java.util.Set;
  * @param segment       a segment (true) or an independent subsegment ({@code "type": "subsegment"})
  * @param id            the span's id, as received (8 bytes); {@code traceId} (16) and {@code parentId} likewise
  * @param spanName      the span's own name when the document is named otherwise; kept in metadata
- * @param resource      the resource's attributes, kept in metadata on segments only; null on subsegments
+ * @param resource      the resource, whose attributes are kept in metadata on segments only; null on subsegments
  * @param annotatedSpanKeys     span attributes written as annotations, left out of metadata
  * @param annotatedResourceKeys resource attributes written as annotations, left out of metadata
  */
@@ -25,45 +26,64 @@ record SegmentDocument(boolean segment, String name, ByteString id, ByteString t
                        long endNanos, String namespace, String origin, String user, String serviceVersion,
                        HttpSection http, CauseSection cause, AwsSection aws, SqlSection sql,
                        List<Annotations.Annotation> annotations, Attributes attributes, Set<String> annotatedSpanKeys,
-                       Attributes resource, Set<String> annotatedResourceKeys, String spanName,
+                       ResourceView resource, Set<String> annotatedResourceKeys, String spanName,
                        List<Span.Link> links) {
 
     static final String RESOURCE_PREFIX = "otel.resource.";
     static final String SPAN_NAME = "otel.span.name";
+    private static final SerializableString NAME = JsonFields.name("name");
+    private static final SerializableString ID = JsonFields.name("id");
+    private static final SerializableString TRACE_ID = JsonFields.name("trace_id");
+    private static final SerializableString PARENT_ID = JsonFields.name("parent_id");
+    private static final SerializableString TYPE = JsonFields.name("type");
+    private static final SerializableString START_TIME = JsonFields.name("start_time");
+    private static final SerializableString END_TIME = JsonFields.name("end_time");
+    private static final SerializableString NAMESPACE = JsonFields.name("namespace");
+    private static final SerializableString ORIGIN = JsonFields.name("origin");
+    private static final SerializableString USER = JsonFields.name("user");
+    private static final SerializableString SERVICE = JsonFields.name("service");
+    private static final SerializableString VERSION = JsonFields.name("version");
+    private static final SerializableString METADATA = JsonFields.name("metadata");
+    private static final SerializableString DEFAULT = JsonFields.name("default");
+    private static final SerializableString SPAN_NAME_FIELD = JsonFields.name(SPAN_NAME);
+    private static final SerializableString OTLP_RELAY = JsonFields.name("otlp_relay");
+    private static final SerializableString TRUNCATED = JsonFields.name("truncated");
+    private static final SerializableString LINKS = JsonFields.name("links");
+    private static final SerializableString ATTRIBUTES = JsonFields.name("attributes");
 
     /** Writes the document with {@code annotations} (those of {@link #annotations} that {@code limits} keep). */
     void write(JsonGenerator g, Limits limits, List<Annotations.Annotation> annotations) throws IOException {
         // Ids and times are written as text into this buffer, and copied from it by the generator.
         char[] text = new char[Math.max(Ids.TRACE_ID_CHARS, MAX_SECONDS_CHARS)];
         g.writeStartObject();
-        g.writeStringField("name", name);
-        g.writeFieldName("id");
+        JsonFields.string(g, NAME, name);
+        g.writeFieldName(ID);
         g.writeString(text, 0, Ids.spanId(id, text));
-        g.writeFieldName("trace_id");
+        g.writeFieldName(TRACE_ID);
         g.writeString(text, 0, Ids.traceId(traceId, text));
         if (parentId != null) {
-            g.writeFieldName("parent_id");
+            g.writeFieldName(PARENT_ID);
             g.writeString(text, 0, Ids.spanId(parentId, text));
         }
         if (!segment) {
-            g.writeStringField("type", "subsegment");
+            JsonFields.string(g, TYPE, "subsegment");
         }
-        g.writeFieldName("start_time");
+        g.writeFieldName(START_TIME);
         g.writeNumber(text, 0, seconds(startNanos, text));
-        g.writeFieldName("end_time");
+        g.writeFieldName(END_TIME);
         g.writeNumber(text, 0, seconds(endNanos, text));
         if (namespace != null) {
-            g.writeStringField("namespace", namespace);
+            JsonFields.string(g, NAMESPACE, namespace);
         }
         if (origin != null) {
-            g.writeStringField("origin", origin);
+            JsonFields.string(g, ORIGIN, origin);
         }
         if (user != null) {
-            g.writeStringField("user", limits.clip(user));
+            JsonFields.string(g, USER, limits.clip(user));
         }
         if (serviceVersion != null) {
-            g.writeObjectFieldStart("service");
-            g.writeStringField("version", limits.clip(serviceVersion));
+            JsonFields.startObject(g, SERVICE);
+            JsonFields.string(g, VERSION, limits.clip(serviceVersion));
             g.writeEndObject();
         }
         if (cause != null) {
@@ -130,21 +150,22 @@ record SegmentDocument(boolean segment, String name, ByteString id, ByteString t
     private void writeMetadata(JsonGenerator g, Limits limits) throws IOException {
         boolean rawStacks = cause != null && cause.hasRawStacks();
         boolean defaults = limits.metadata() && (attributes.list().size() > annotatedSpanKeys.size()
-                || (resource != null && resource.list().size() > annotatedResourceKeys.size())
+                || (resource != null && resource.attributes().list().size() > annotatedResourceKeys.size())
                 || spanName != null || rawStacks);
         boolean marker = limits.truncated() != null;
         if (!defaults && !marker) {
             return;
         }
-        g.writeObjectFieldStart("metadata");
+        JsonFields.startObject(g, METADATA);
         if (defaults) {
-            g.writeObjectFieldStart("default");
+            JsonFields.startObject(g, DEFAULT);
             if (spanName != null) {
-                g.writeStringField(SPAN_NAME, spanName);
+                JsonFields.string(g, SPAN_NAME_FIELD, spanName);
             }
-            writeAttributes(g, attributes, annotatedSpanKeys, "", limits);
+            writeAttributes(g, attributes, annotatedSpanKeys, "", null, limits);
             if (resource != null) {
-                writeAttributes(g, resource, annotatedResourceKeys, RESOURCE_PREFIX, limits);
+                writeAttributes(g, resource.attributes(), annotatedResourceKeys, RESOURCE_PREFIX,
+                        resource.metadataNames(), limits);
             }
             if (rawStacks) {
                 cause.writeRawStacks(g, limits);
@@ -152,22 +173,34 @@ record SegmentDocument(boolean segment, String name, ByteString id, ByteString t
             g.writeEndObject();
         }
         if (marker) {
-            g.writeObjectFieldStart("otlp_relay");
-            g.writeStringField("truncated", limits.truncated());
+            JsonFields.startObject(g, OTLP_RELAY);
+            JsonFields.string(g, TRUNCATED, limits.truncated());
             g.writeEndObject();
         }
         g.writeEndObject();
     }
 
+    /**
+     * Writes the attributes but those in {@code skip}, a repeated key once (where it first occurs, with the value
+     * that wins), each named {@code prefix} and its key; {@code encodedNames}, when not null, holds those names
+     * encoded, position by position, or null where the generator is to write the name.
+     */
     private static void writeAttributes(JsonGenerator g, Attributes attributes, Set<String> skip, String prefix,
-                                        Limits limits) throws IOException {
+                                        List<SerializableString> encodedNames, Limits limits) throws IOException {
         Set<String> seen = attributes.hasDuplicateKeys() ? new HashSet<>() : null;
-        for (KeyValue kv : attributes.list()) {
+        List<KeyValue> list = attributes.list();
+        for (int i = 0; i < list.size(); i++) {
+            KeyValue kv = list.get(i);
             String key = kv.getKey();
             if (skip.contains(key) || (seen != null && !seen.add(key))) {
                 continue;
             }
-            g.writeFieldName(prefix.isEmpty() ? key : prefix + key);
+            SerializableString encoded = encodedNames == null ? null : encodedNames.get(i);
+            if (encoded != null) {
+                g.writeFieldName(encoded);
+            } else {
+                g.writeFieldName(prefix.isEmpty() ? key : prefix + key);
+            }
             AnyValueJson.write(g, seen == null ? kv.getValue() : attributes.get(key), limits.maxString());
         }
     }
@@ -182,15 +215,15 @@ record SegmentDocument(boolean segment, String name, ByteString id, ByteString t
                 continue;
             }
             if (count++ == 0) {
-                g.writeArrayFieldStart("links");
+                JsonFields.startArray(g, LINKS);
             }
             g.writeStartObject();
-            g.writeFieldName("trace_id");
+            g.writeFieldName(TRACE_ID);
             g.writeString(text, 0, Ids.traceId(link.getTraceId(), text));
-            g.writeFieldName("id");
+            g.writeFieldName(ID);
             g.writeString(text, 0, Ids.spanId(link.getSpanId(), text));
             if (limits.linkAttributes() && link.getAttributesCount() > 0) {
-                g.writeObjectFieldStart("attributes");
+                JsonFields.startObject(g, ATTRIBUTES);
                 AnyValueJson.fields(g, link.getAttributesList(), limits.maxString());
                 g.writeEndObject();
             }

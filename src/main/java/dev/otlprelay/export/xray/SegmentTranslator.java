@@ -54,7 +54,7 @@ final class SegmentTranslator {
                 segment ? resource.serviceVersion() : null,
                 HttpSection.of(kind, a), CauseSection.of(span, a), AwsSection.of(a, environment, awsSdk),
                 SqlSection.of(a), selection.annotations(), a, selection.spanKeys(),
-                segment ? resource.attributes() : null, selection.resourceKeys(),
+                segment ? resource : null, selection.resourceKeys(),
                 name.equals(span.getName()) ? null : span.getName(), span.getLinksList());
     }
 }
