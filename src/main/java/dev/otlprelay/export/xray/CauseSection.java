@@ -27,9 +27,12 @@ record CauseSection(boolean error, boolean throttle, boolean fault, List<Excepti
 
     private static final String EXCEPTION_EVENT = "exception";
 
-    /** The section, or null when the span reports neither an error nor an exception. */
-    static CauseSection of(Span span, Attributes a) {
-        Long status = HttpSection.status(a);
+    /**
+     * The section, or null when the span reports neither an error nor an exception.
+     *
+     * @param status the span's HTTP status ({@link HttpSection#status}), or null
+     */
+    static CauseSection of(Span span, Long status) {
         boolean error = false;
         boolean throttle = false;
         boolean fault = false;

@@ -28,10 +28,13 @@ record HttpSection(String method, String url, String userAgent, String clientIp,
         return a.integer("http.response.status_code", "http.status_code");
     }
 
-    /** The section, or null when the span is not an HTTP span. */
-    static HttpSection of(SpanKind kind, Attributes a) {
+    /**
+     * The section, or null when the span is not an HTTP span.
+     *
+     * @param status the span's {@link #status}
+     */
+    static HttpSection of(SpanKind kind, Attributes a, Long status) {
         String method = a.string("http.request.method", "http.method");
-        Long status = status(a);
         String url = a.string("url.full", "http.url");
         if (method == null && status == null && url == null) {
             return null;
