@@ -33,8 +33,12 @@ final class DatagramEncoder {
 
     enum Fit { WHOLE, TRUNCATED, TOO_LARGE }
 
-    /** No separator between root values: one generator writes one document after another, each from a reset sink. */
-    private final JsonFactory factory = new JsonFactoryBuilder()
+    /**
+     * Makes the generators of the documents and of the parts written ahead ({@link ResourceMetadata}), so that
+     * both write the same bytes. No separator between root values: one generator writes one document after
+     * another, each from a reset sink.
+     */
+    static final JsonFactory JSON = new JsonFactoryBuilder()
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
             .rootValueSeparator((String) null)
             .build();
@@ -47,7 +51,7 @@ final class DatagramEncoder {
     private JsonGenerator generator;
 
     DatagramEncoder(int maxDatagramBytes) {
-        this.sink = new ByteSink(maxDatagramBytes);
+        this.sink = ByteSink.direct(maxDatagramBytes);
     }
 
     /** Encodes {@code doc}; unless {@link Fit#TOO_LARGE}, {@link #datagram()} then holds the datagram. */
@@ -111,7 +115,7 @@ final class DatagramEncoder {
 
     private JsonGenerator generator() throws IOException {
         if (generator == null) {
-            generator = factory.createGenerator(sink);
+            generator = JSON.createGenerator(sink);
         }
         return generator;
     }
@@ -120,6 +124,11 @@ final class DatagramEncoder {
     private void abandon() {
         JsonGenerator g = generator;
         generator = null;
+        abandon(g);
+    }
+
+    /** Closes a generator that did not finish, which may throw again; null is nothing to close. */
+    static void abandon(JsonGenerator g) {
         if (g == null) {
             return;
         }

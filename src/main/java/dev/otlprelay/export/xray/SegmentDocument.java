@@ -29,7 +29,6 @@ record SegmentDocument(boolean segment, String name, ByteString id, ByteString t
                        ResourceView resource, Set<String> annotatedResourceKeys, String spanName,
                        List<Span.Link> links) {
 
-    static final String RESOURCE_PREFIX = "otel.resource.";
     static final String SPAN_NAME = "otel.span.name";
     private static final SerializableString NAME = JsonFields.name("name");
     private static final SerializableString ID = JsonFields.name("id");
@@ -164,8 +163,7 @@ record SegmentDocument(boolean segment, String name, ByteString id, ByteString t
             }
             writeAttributes(g, attributes, annotatedSpanKeys, "", null, limits);
             if (resource != null) {
-                writeAttributes(g, resource.attributes(), annotatedResourceKeys, RESOURCE_PREFIX,
-                        resource.metadataNames(), limits);
+                resource.metadata().write(g, annotatedResourceKeys, limits);
             }
             if (rawStacks) {
                 cause.writeRawStacks(g, limits);
@@ -185,8 +183,8 @@ record SegmentDocument(boolean segment, String name, ByteString id, ByteString t
      * that wins), each named {@code prefix} and its key; {@code encodedNames}, when not null, holds those names
      * encoded, position by position, or null where the generator is to write the name.
      */
-    private static void writeAttributes(JsonGenerator g, Attributes attributes, Set<String> skip, String prefix,
-                                        List<SerializableString> encodedNames, Limits limits) throws IOException {
+    static void writeAttributes(JsonGenerator g, Attributes attributes, Set<String> skip, String prefix,
+                                List<SerializableString> encodedNames, Limits limits) throws IOException {
         Set<String> seen = attributes.hasDuplicateKeys() ? new HashSet<>() : null;
         List<KeyValue> list = attributes.list();
         for (int i = 0; i < list.size(); i++) {

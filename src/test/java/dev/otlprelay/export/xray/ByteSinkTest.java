@@ -11,7 +11,7 @@ class ByteSinkTest {
 
     @Test
     void holdsWhatWasWrittenSinceTheLastReset() {
-        ByteSink sink = new ByteSink(16);
+        ByteSink sink = ByteSink.direct(16);
         sink.write(bytes("stale"), 0, 5);
         sink.reset();
 
@@ -24,7 +24,7 @@ class ByteSinkTest {
 
     @Test
     void aWritePastTheBoundThrowsAtOnceAndWritesNothing() {
-        ByteSink sink = new ByteSink(8);
+        ByteSink sink = ByteSink.direct(8);
         sink.write(bytes("1234567"), 0, 7);
 
         assertThatThrownBy(() -> sink.write(bytes("89"), 0, 2)).isSameAs(ByteSink.Full.INSTANCE);
@@ -35,7 +35,7 @@ class ByteSinkTest {
 
     @Test
     void contentsAreADirectBufferThatReadingDoesNotConsume() {
-        ByteSink sink = new ByteSink(8);
+        ByteSink sink = ByteSink.direct(8);
         sink.write(bytes("abc"), 0, 3);
 
         ByteBuffer first = sink.contents();
