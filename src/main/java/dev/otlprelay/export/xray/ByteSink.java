@@ -7,9 +7,8 @@ import java.nio.ByteBuffer;
  * A reusable, bounded byte buffer for one datagram. Writing past the bound throws {@link Full} at once, so a span
  * with a 10 MB attribute costs one datagram's worth of encoding, not ten megabytes, before the encoder shrinks it.
  *
- * <p>A datagram's bytes live in a direct buffer of the bound's size, allocated once per encoder ({@link #direct}): a
- * datagram channel sends a direct buffer as it is, where it copies a heap buffer into a temporary direct one on every
- * send. Text encoded once per request and then copied from goes to the heap ({@link #heap}), which is cheaper to make.
+ * <p>The bytes live in a direct buffer of the bound's size, allocated once: a datagram channel sends a direct buffer
+ * as it is, where it copies a heap buffer into a temporary direct one on every send.
  */
 final class ByteSink extends OutputStream {
     /** Thrown when a write would exceed the bound. Carries no stack trace and takes no suppressed exceptions. */
@@ -25,16 +24,8 @@ final class ByteSink extends OutputStream {
     /** Position: the size written since {@link #reset()}; capacity: the bound. */
     private final ByteBuffer buf;
 
-    private ByteSink(ByteBuffer buf) {
-        this.buf = buf;
-    }
-
-    static ByteSink direct(int bound) {
-        return new ByteSink(ByteBuffer.allocateDirect(bound));
-    }
-
-    static ByteSink heap(int bound) {
-        return new ByteSink(ByteBuffer.allocate(bound));
+    ByteSink(int bound) {
+        this.buf = ByteBuffer.allocateDirect(bound);
     }
 
     void reset() {
@@ -52,6 +43,13 @@ final class ByteSink extends OutputStream {
     /** The bytes written since {@link #reset()}, from position 0 to the limit; valid until the next write. */
     ByteBuffer contents() {
         return buf.duplicate().flip();
+    }
+
+    /** A copy of the bytes written from position {@code from} to {@code to}. */
+    byte[] copy(int from, int to) {
+        byte[] out = new byte[to - from];
+        buf.get(from, out);
+        return out;
     }
 
     @Override

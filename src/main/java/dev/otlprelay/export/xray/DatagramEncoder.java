@@ -33,11 +33,7 @@ final class DatagramEncoder {
 
     enum Fit { WHOLE, TRUNCATED, TOO_LARGE }
 
-    /**
-     * Makes the generators of the documents and of the parts written ahead ({@link ResourceMetadata}), so that
-     * both write the same bytes. No separator between root values: one generator writes one document after
-     * another, each from a reset sink.
-     */
+    /** Makes the generators, with no separator between root values: one writes document after document. */
     static final JsonFactory JSON = new JsonFactoryBuilder()
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
             .rootValueSeparator((String) null)
@@ -51,7 +47,7 @@ final class DatagramEncoder {
     private JsonGenerator generator;
 
     DatagramEncoder(int maxDatagramBytes) {
-        this.sink = ByteSink.direct(maxDatagramBytes);
+        this.sink = new ByteSink(maxDatagramBytes);
     }
 
     /** Encodes {@code doc}; unless {@link Fit#TOO_LARGE}, {@link #datagram()} then holds the datagram. */
@@ -124,11 +120,6 @@ final class DatagramEncoder {
     private void abandon() {
         JsonGenerator g = generator;
         generator = null;
-        abandon(g);
-    }
-
-    /** Closes a generator that did not finish, which may throw again; null is nothing to close. */
-    static void abandon(JsonGenerator g) {
         if (g == null) {
             return;
         }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
@@ -14,31 +13,31 @@ import java.util.Set;
 
 /**
  * A resource's attributes as every segment of it carries them in {@code metadata.default}: {@code otel.resource.}
- * and the key, then the value. Encoded once per resource, since they are the same in each of its segments (for
- * the Flask traces a quarter of a segment's bytes), and copied into each segment as they are.
+ * and the key, then the value. They are the same in each of the resource's segments (for the Flask traces a
+ * quarter of a segment's bytes), so the first segment writes them field by field and keeps the text it wrote, and
+ * the next ones copy it.
  *
  * <p>Jackson writes no raw fields, only raw values; so the first field's name is written as usual and everything
  * after it, from its value to the last field, as that field's raw value. The generator then counts one field and
- * writes the comma before the next one as always. The text is made by the same generator code that writes the
- * fields one by one, which a segment still does when the attributes are not all written (some are annotations) or
- * strings are cut ({@link Limits#maxString}).
+ * writes the comma before the next one as always. A segment that annotates some of the attributes or cuts strings
+ * ({@link Limits#maxString}) writes them field by field.
+ *
+ * <p>Not thread-safe: one {@link XrayExporter} thread writes a resource's segments.
  */
 final class ResourceMetadata {
     static final String PREFIX = "otel.resource.";
-    /** The longest text made ahead; larger resources (rare, and too large for most datagrams) go field by field. */
-    static final int MAX_AHEAD_BYTES = 16 * 1024;
 
     private final Attributes attributes;
     /** Each attribute's field name, encoded, position by position; null where the key is not plain ASCII. */
     private final List<SerializableString> names;
-    /** The first field's value and all the fields after it, or null when there is none or it could not be made. */
-    private final SerializableString afterFirstName;
+    /** The first field's value and all the fields after it, as a segment wrote them; null until one has. */
+    private SerializableString afterFirstName;
+    /** Whether a segment's text was looked at, kept or not; a resource whose text cannot be kept is not tried again. */
+    private boolean kept;
 
-    private ResourceMetadata(Attributes attributes, List<SerializableString> names,
-                             SerializableString afterFirstName) {
+    private ResourceMetadata(Attributes attributes, List<SerializableString> names) {
         this.attributes = attributes;
         this.names = names;
-        this.afterFirstName = afterFirstName;
     }
 
     static ResourceMetadata of(Attributes attributes) {
@@ -47,55 +46,52 @@ final class ResourceMetadata {
             KeyValue kv = attributes.list().get(i);
             names[i] = JsonFields.plainName(PREFIX + kv.getKey());
         }
-        List<SerializableString> encoded = Collections.unmodifiableList(Arrays.asList(names));
-        return new ResourceMetadata(attributes, encoded, afterFirstName(attributes, encoded));
+        return new ResourceMetadata(attributes, Collections.unmodifiableList(Arrays.asList(names)));
     }
 
     /** Writes the fields but those of {@code annotated} keys (annotations instead) into the current object. */
     void write(JsonGenerator g, Set<String> annotated, Limits limits) throws IOException {
-        if (afterFirstName != null && annotated.isEmpty() && limits.maxString() == Integer.MAX_VALUE) {
+        boolean all = annotated.isEmpty() && limits.maxString() == Integer.MAX_VALUE && !attributes.isEmpty();
+        if (all && afterFirstName != null) {
             g.writeFieldName(names.get(0));
             g.writeRawValue(afterFirstName);
+        } else if (all && !kept && names.get(0) != null && g.getOutputTarget() instanceof ByteSink sink) {
+            writeAndKeep(g, sink);
         } else {
             SegmentDocument.writeAttributes(g, attributes, annotated, PREFIX, names, limits);
         }
     }
 
-    /** Whether {@link #write} writes the fields from text made ahead; for the tests. */
-    boolean writtenAhead() {
+    /** Whether the fields are copied from a segment written before; for the tests. */
+    boolean copied() {
         return afterFirstName != null;
     }
 
     /**
-     * All the fields as {@link #write} writes them one by one, in an object of their own, less the object's opening
-     * brace, the first name and its colon, and the closing brace. Null when the first key is not plain ASCII (its
-     * name is written from {@link #names}), when the text is longer than {@value #MAX_AHEAD_BYTES} bytes, or when it
-     * would not be copied byte for byte (a SerializedString holds text, which it encodes as UTF-8 again). Null too
-     * when the generator fails: then each segment fails, or not, as it would have without this.
+     * Writes the fields one by one, between two flushes of the generator, and keeps what it wrote to {@code sink}
+     * after the first name and its colon; not when the text would not be copied as it is (a SerializedString holds
+     * text, which it encodes as UTF-8 again). A datagram that fills up while they are written keeps nothing.
      */
-    private static SerializableString afterFirstName(Attributes attributes, List<SerializableString> names) {
-        if (attributes.isEmpty() || names.get(0) == null) {
-            return null;
+    private void writeAndKeep(JsonGenerator g, ByteSink sink) throws IOException {
+        g.flush();
+        int start = sink.size();
+        SegmentDocument.writeAttributes(g, attributes, Set.of(), PREFIX, names, Limits.FULL);
+        g.flush();
+        byte[] written = sink.copy(start, sink.size());
+        kept = true;
+        byte[] first = names.get(0).asQuotedUTF8();
+        // The comma after the fields before, when there were any, then "name":
+        int from = written.length > 0 && written[0] == ',' ? 1 : 0;
+        int valueAt = from + first.length + 3;
+        if (written.length <= valueAt || written[from] != '"' || written[valueAt - 2] != '"'
+                || written[valueAt - 1] != ':'
+                || !Arrays.equals(written, from + 1, valueAt - 2, first, 0, first.length)) {
+            return;
         }
-        ByteSink sink = ByteSink.heap(MAX_AHEAD_BYTES);
-        JsonGenerator g = null;
-        try {
-            g = DatagramEncoder.JSON.createGenerator(sink);
-            g.writeStartObject();
-            SegmentDocument.writeAttributes(g, attributes, Set.of(), PREFIX, names, Limits.FULL);
-            g.writeEndObject();
-            g.close();
-        } catch (IOException | RuntimeException tooLargeOrFailed) {
-            DatagramEncoder.abandon(g);
-            return null;
-        }
-        ByteBuffer contents = sink.contents();
-        byte[] object = new byte[contents.remaining()];
-        contents.get(object);
-        // {"otel.resource.first": ... }
-        int start = 1 + 1 + names.get(0).asQuotedUTF8().length + 1 + 1;
-        byte[] text = Arrays.copyOfRange(object, start, object.length - 1);
+        byte[] text = Arrays.copyOfRange(written, valueAt, written.length);
         SerializedString raw = new SerializedString(new String(text, StandardCharsets.UTF_8));
-        return Arrays.equals(raw.asUnquotedUTF8(), text) ? raw : null;
+        if (Arrays.equals(raw.asUnquotedUTF8(), text)) {
+            afterFirstName = raw;
+        }
     }
 }

@@ -11,7 +11,7 @@ class ByteSinkTest {
 
     @Test
     void holdsWhatWasWrittenSinceTheLastReset() {
-        ByteSink sink = ByteSink.direct(16);
+        ByteSink sink = new ByteSink(16);
         sink.write(bytes("stale"), 0, 5);
         sink.reset();
 
@@ -24,7 +24,7 @@ class ByteSinkTest {
 
     @Test
     void aWritePastTheBoundThrowsAtOnceAndWritesNothing() {
-        ByteSink sink = ByteSink.direct(8);
+        ByteSink sink = new ByteSink(8);
         sink.write(bytes("1234567"), 0, 7);
 
         assertThatThrownBy(() -> sink.write(bytes("89"), 0, 2)).isSameAs(ByteSink.Full.INSTANCE);
@@ -35,13 +35,23 @@ class ByteSinkTest {
 
     @Test
     void contentsAreADirectBufferThatReadingDoesNotConsume() {
-        ByteSink sink = ByteSink.direct(8);
+        ByteSink sink = new ByteSink(8);
         sink.write(bytes("abc"), 0, 3);
 
         ByteBuffer first = sink.contents();
         assertThat(first.isDirect()).isTrue();
         assertThat(text(first)).isEqualTo("abc");
         assertThat(text(sink.contents())).isEqualTo("abc");
+    }
+
+    @Test
+    void copiesAnyPartOfWhatWasWritten() {
+        ByteSink sink = new ByteSink(8);
+        sink.write(bytes("abcdef"), 0, 6);
+
+        assertThat(new String(sink.copy(1, 4), StandardCharsets.US_ASCII)).isEqualTo("bcd");
+        assertThat(sink.copy(6, 6)).isEmpty();
+        assertThat(sink.size()).isEqualTo(6);
     }
 
     private static byte[] bytes(String s) {
