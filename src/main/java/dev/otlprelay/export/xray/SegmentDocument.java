@@ -22,14 +22,15 @@ import java.util.Set;
  * @param annotatedResourceKeys resource attributes written as annotations, left out of metadata
  */
 record SegmentDocument(boolean segment, String name, ByteString id, ByteString traceId, ByteString parentId,
-                       long startNanos,
-                       long endNanos, String namespace, String origin, String user, String serviceVersion,
-                       HttpSection http, CauseSection cause, AwsSection aws, SqlSection sql,
+                       long startNanos, long endNanos, String namespace, String origin, String user,
+                       String serviceVersion, HttpSection http, CauseSection cause, AwsSection aws, SqlSection sql,
                        List<Annotations.Annotation> annotations, Attributes attributes, Set<String> annotatedSpanKeys,
                        ResourceView resource, Set<String> annotatedResourceKeys, String spanName,
                        List<Span.Link> links) {
 
     static final String SPAN_NAME = "otel.span.name";
+    /** The longest text {@link #seconds} writes: a sign, 10 digits of seconds (±2^63 ns), the point, 6 digits. */
+    static final int MAX_SECONDS_CHARS = 18;
     private static final SerializableString NAME = JsonFields.name("name");
     private static final SerializableString ID = JsonFields.name("id");
     private static final SerializableString TRACE_ID = JsonFields.name("trace_id");
@@ -103,9 +104,6 @@ record SegmentDocument(boolean segment, String name, ByteString id, ByteString t
         writeLinks(g, limits, text);
         g.writeEndObject();
     }
-
-    /** The longest text {@link #seconds} writes: a sign, 10 digits of seconds (±2^63 ns), the point, 6 digits. */
-    static final int MAX_SECONDS_CHARS = 18;
 
     /**
      * Epoch seconds with microsecond precision, written as an exact decimal ({@code 1763888400.123456}) rather
