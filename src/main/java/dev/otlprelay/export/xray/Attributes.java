@@ -125,6 +125,22 @@ final class Attributes {
         };
     }
 
+    /**
+     * The first of two keys that has a string value, or null. Apart from {@link #string(String...)}, as are the
+     * other fixed counts, because most lookups name two keys (the new convention's and the old one's) and the
+     * varargs array was allocated on every call.
+     */
+    String string(String first, String second) {
+        String s = string(first);
+        return s != null ? s : string(second);
+    }
+
+    /** The first of three keys that has a string value, or null. */
+    String string(String first, String second, String third) {
+        String s = string(first, second);
+        return s != null ? s : string(third);
+    }
+
     /** The first of {@code keys} that has a string value, or null. */
     String string(String... keys) {
         for (String key : keys) {
@@ -157,6 +173,12 @@ final class Attributes {
             default:
                 return null;
         }
+    }
+
+    /** The first of two keys that has an integer value, or null; see {@link #string(String, String)}. */
+    Long integer(String first, String second) {
+        Long l = integer(first);
+        return l != null ? l : integer(second);
     }
 
     /** The first of {@code keys} that has an integer value, or null. */

@@ -66,6 +66,19 @@ class AttributesTest {
     }
 
     @Test
+    void theFirstOfSeveralKeysWithAValueIsRead() {
+        Attributes a = Attributes.of(List.of(str("http.method", "GET"), str("url.full", ""),
+                num("http.status_code", 200), str("http.response.status_code", "not a number")));
+
+        assertThat(a.string("http.request.method", "http.method")).isEqualTo("GET");
+        assertThat(a.string("url.full", "http.url")).isNull();
+        assertThat(a.string("url.full", "http.url", "http.method")).isEqualTo("GET");
+        assertThat(a.string("a", "b", "c", "http.method")).isEqualTo("GET");
+        assertThat(a.integer("http.response.status_code", "http.status_code")).isEqualTo(200L);
+        assertThat(a.integer("a", "b", "http.status_code")).isEqualTo(200L);
+    }
+
+    @Test
     void anEmptyListHasNothing() {
         Attributes a = Attributes.of(List.of());
 
