@@ -39,6 +39,7 @@ final class DatagramEncoder {
             .rootValueSeparator((String) null)
             .build();
     private final ByteSink sink;
+    private final char[] text = new char[SegmentDocument.TEXT_CHARS];
     /**
      * Writes every document into {@link #sink}, flushed after each: creating a generator per attempt (its context,
      * buffers from the recycler) cost more than small documents' JSON. Null after an abandoned attempt, whose
@@ -93,7 +94,7 @@ final class DatagramEncoder {
             // The generator's buffer is empty here (flushed, or new), so the header goes first.
             sink.write(HEADER, 0, HEADER.length);
             JsonGenerator g = generator();
-            doc.write(g, limits, annotations);
+            doc.write(g, limits, annotations, text);
             g.flush();
             written = true;
             return true;

@@ -31,6 +31,8 @@ record SegmentDocument(boolean segment, String name, ByteString id, ByteString t
     static final String SPAN_NAME = "otel.span.name";
     /** The longest text {@link #seconds} writes: a sign, 10 digits of seconds (±2^63 ns), the point, 6 digits. */
     static final int MAX_SECONDS_CHARS = 18;
+    /** The size of the buffer {@link #write} writes ids and times into: the longest of them. */
+    static final int TEXT_CHARS = Math.max(Ids.TRACE_ID_CHARS, MAX_SECONDS_CHARS);
     private static final SerializableString NAME = JsonFields.name("name");
     private static final SerializableString ID = JsonFields.name("id");
     private static final SerializableString TRACE_ID = JsonFields.name("trace_id");
@@ -51,10 +53,14 @@ record SegmentDocument(boolean segment, String name, ByteString id, ByteString t
     private static final SerializableString LINKS = JsonFields.name("links");
     private static final SerializableString ATTRIBUTES = JsonFields.name("attributes");
 
-    /** Writes the document with {@code annotations} (those of {@link #annotations} that {@code limits} keep). */
-    void write(JsonGenerator g, Limits limits, List<Annotations.Annotation> annotations) throws IOException {
-        // Ids and times are written as text into this buffer, and copied from it by the generator.
-        char[] text = new char[Math.max(Ids.TRACE_ID_CHARS, MAX_SECONDS_CHARS)];
+    /**
+     * Writes the document with {@code annotations} (those of {@link #annotations} that {@code limits} keep).
+     *
+     * @param text a buffer of {@link #TEXT_CHARS} or more, for the encoder to reuse: ids and times are written into
+     *             it as text, and the generator copies them from there
+     */
+    void write(JsonGenerator g, Limits limits, List<Annotations.Annotation> annotations, char[] text)
+            throws IOException {
         g.writeStartObject();
         JsonFields.string(g, NAME, name);
         g.writeFieldName(ID);
