@@ -10,7 +10,7 @@ import java.util.Map;
  * Keyed, typed reads of one OTLP attribute list. Built once per span (and once per resource): the sections look up
  * some forty semantic-convention keys, which an index answers faster than repeated scans of the list.
  *
- * <p>The index of a list of up to {@value #MAX_INDEXED} attributes (a span's usual size) is one small int array,
+ * <p>The index of a list of up to {@value #MAX_INDEXED} attributes (a span's usual size) is one small byte array,
  * open addressing over the keys' hash codes: building a {@code HashMap} per span (a node per attribute, a table,
  * the map) was the largest part of translating one. Longer lists, which only unusual spans carry, get a
  * {@code HashMap} after all, since it stays fast when many keys share a hash code and open addressing does not.
@@ -18,21 +18,22 @@ import java.util.Map;
 final class Attributes {
     /** The longest list indexed by open addressing; at most this squared key comparisons, however keys collide. */
     static final int MAX_INDEXED = 64;
-    static final Attributes EMPTY = new Attributes(List.of(), new String[0], new int[1], null, false);
+    static final Attributes EMPTY = new Attributes(List.of(), new String[0], new byte[1], null, false);
 
     private final List<KeyValue> list;
     /** The keys of {@link #list}, position by position; its hash index when the list is short, else empty. */
     private final String[] keys;
     /**
-     * Open addressing over {@link #keys}: each slot holds a position in the list plus one, or 0 when free. At least
-     * twice as many slots as keys, so that a lookup of a missing key, the usual outcome, soon meets a free slot.
+     * Open addressing over {@link #keys}: each slot holds a position in the list plus one (at most
+     * {@value #MAX_INDEXED}, so a byte), or 0 when free. At least twice as many slots as keys, so that a lookup of a
+     * missing key, the usual outcome, soon meets a free slot.
      */
-    private final int[] slots;
+    private final byte[] slots;
     /** Positions by key for lists longer than {@value #MAX_INDEXED}; null otherwise. */
     private final Map<String, Integer> positions;
     private final boolean duplicateKeys;
 
-    private Attributes(List<KeyValue> list, String[] keys, int[] slots, Map<String, Integer> positions,
+    private Attributes(List<KeyValue> list, String[] keys, byte[] slots, Map<String, Integer> positions,
                        boolean duplicateKeys) {
         this.list = list;
         this.keys = keys;
@@ -54,7 +55,7 @@ final class Attributes {
             return new Attributes(list, new String[0], null, positions, positions.size() < n);
         }
         String[] keys = new String[n];
-        int[] slots = new int[Integer.highestOneBit(2 * n - 1) << 1];
+        byte[] slots = new byte[Integer.highestOneBit(2 * n - 1) << 1];
         boolean duplicateKeys = false;
         for (int i = 0; i < n; i++) {
             String key = list.get(i).getKey();
@@ -62,13 +63,13 @@ final class Attributes {
             int slot = slot(key, keys, slots);
             duplicateKeys |= slots[slot] != 0;
             // A later position replaces an earlier one: the last of a repeated key wins.
-            slots[slot] = i + 1;
+            slots[slot] = (byte) (i + 1);
         }
         return new Attributes(list, keys, slots, null, duplicateKeys);
     }
 
     /** The slot that holds {@code key}, or the free slot where it would go. */
-    private static int slot(String key, String[] keys, int[] slots) {
+    private static int slot(String key, String[] keys, byte[] slots) {
         int mask = slots.length - 1;
         int h = key.hashCode();
         int i = (h ^ (h >>> 16)) & mask;

@@ -52,6 +52,11 @@ record CauseSection(boolean error, boolean throttle, boolean fault, List<Excepti
     }
 
     private static List<ExceptionEntry> exceptions(Span span) {
+        boolean statusError = span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
+        if (span.getEventsCount() == 0 && !statusError) {
+            // Most spans: no exception, and no status message to stand for one.
+            return List.of();
+        }
         boolean remote = span.getKind() == SpanKind.SPAN_KIND_CLIENT || span.getKind() == SpanKind.SPAN_KIND_PRODUCER;
         List<ExceptionEntry> out = new ArrayList<>(0);
         int index = 0;
@@ -87,8 +92,7 @@ record CauseSection(boolean error, boolean throttle, boolean fault, List<Excepti
                 out.add(new ExceptionEntry(ownId, c.type(), c.message(), remote, c.frames(), next, null));
             }
         }
-        if (out.isEmpty() && span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR
-                && !span.getStatus().getMessage().isEmpty()) {
+        if (out.isEmpty() && statusError && !span.getStatus().getMessage().isEmpty()) {
             // No exception event: the status message is all there is to say why.
             out.add(new ExceptionEntry(Ids.exceptionId(span.getSpanId(), 0), null, span.getStatus().getMessage(),
                     remote, List.of(), null, null));
