@@ -1,6 +1,7 @@
 package dev.otlprelay.export.xray;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,6 +13,14 @@ import java.util.List;
  */
 record AwsSection(Environment environment, String operation, String region, String requestId, String queueUrl,
                   String tableName, List<String> tableNames) {
+    private static final SerializableString AWS = JsonFields.name("aws");
+    private static final SerializableString ACCOUNT_ID = JsonFields.name("account_id");
+    private static final SerializableString REGION = JsonFields.name("region");
+    private static final SerializableString OPERATION = JsonFields.name("operation");
+    private static final SerializableString REQUEST_ID = JsonFields.name("request_id");
+    private static final SerializableString QUEUE_URL = JsonFields.name("queue_url");
+    private static final SerializableString TABLE_NAME = JsonFields.name("table_name");
+    private static final SerializableString TABLE_NAMES = JsonFields.name("table_names");
 
     /**
      * A named group inside the {@code aws} block, e.g. {@code ec2}: string fields as name/value pairs (null values
@@ -147,10 +156,10 @@ record AwsSection(Environment environment, String operation, String region, Stri
     }
 
     void write(JsonGenerator g, Limits limits) throws IOException {
-        g.writeObjectFieldStart("aws");
+        JsonFields.startObject(g, AWS);
         if (environment != null) {
             if (environment.accountId() != null) {
-                g.writeStringField("account_id", environment.accountId());
+                JsonFields.string(g, ACCOUNT_ID, environment.accountId());
             }
             for (Block b : environment.blocks()) {
                 b.write(g);
@@ -158,22 +167,22 @@ record AwsSection(Environment environment, String operation, String region, Stri
         }
         String anyRegion = region != null ? region : environment == null ? null : environment.region();
         if (anyRegion != null) {
-            g.writeStringField("region", anyRegion);
+            JsonFields.string(g, REGION, anyRegion);
         }
         if (operation != null) {
-            g.writeStringField("operation", limits.clip(operation));
+            JsonFields.string(g, OPERATION, limits.clip(operation));
         }
         if (requestId != null) {
-            g.writeStringField("request_id", limits.clip(requestId));
+            JsonFields.string(g, REQUEST_ID, limits.clip(requestId));
         }
         if (queueUrl != null) {
-            g.writeStringField("queue_url", limits.clip(queueUrl));
+            JsonFields.string(g, QUEUE_URL, limits.clip(queueUrl));
         }
         if (tableName != null) {
-            g.writeStringField("table_name", limits.clip(tableName));
+            JsonFields.string(g, TABLE_NAME, limits.clip(tableName));
         }
         if (tableNames != null) {
-            g.writeArrayFieldStart("table_names");
+            JsonFields.startArray(g, TABLE_NAMES);
             for (String t : tableNames) {
                 g.writeString(limits.clip(t));
             }

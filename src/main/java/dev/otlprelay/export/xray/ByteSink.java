@@ -2,11 +2,13 @@ package dev.otlprelay.export.xray;
 
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * A reusable, bounded byte buffer for one datagram. Writing past the bound throws {@link Full} at once, so a span
  * with a 10 MB attribute costs one datagram's worth of encoding, not ten megabytes, before the encoder shrinks it.
+ *
+ * <p>The bytes live in a direct buffer of the bound's size, allocated once: a datagram channel sends a direct buffer
+ * as it is, where it copies a heap buffer into a temporary direct one on every send.
  */
 final class ByteSink extends OutputStream {
     /** Thrown when a write would exceed the bound. Carries no stack trace and takes no suppressed exceptions. */
@@ -19,54 +21,50 @@ final class ByteSink extends OutputStream {
         }
     }
 
-    private final int bound;
-    private byte[] buf = new byte[4096];
-    private int size;
+    /** Position: the size written since {@link #reset()}; capacity: the bound. */
+    private final ByteBuffer buf;
 
     ByteSink(int bound) {
-        this.bound = bound;
+        this.buf = ByteBuffer.allocateDirect(bound);
     }
 
     void reset() {
-        size = 0;
+        buf.clear();
     }
 
     int size() {
-        return size;
+        return buf.position();
     }
 
     int bound() {
-        return bound;
+        return buf.capacity();
     }
 
-    /** The bytes written since {@link #reset()}, valid until the next write. */
+    /** The bytes written since {@link #reset()}, from position 0 to the limit; valid until the next write. */
     ByteBuffer contents() {
-        return ByteBuffer.wrap(buf, 0, size);
+        return buf.duplicate().flip();
     }
 
-    byte[] toByteArray() {
-        return Arrays.copyOf(buf, size);
+    /** A copy of the bytes written from position {@code from} to {@code to}. */
+    byte[] copy(int from, int to) {
+        byte[] out = new byte[to - from];
+        buf.get(from, out);
+        return out;
     }
 
     @Override
     public void write(int b) {
-        ensure(1);
-        buf[size++] = (byte) b;
+        if (!buf.hasRemaining()) {
+            throw Full.INSTANCE;
+        }
+        buf.put((byte) b);
     }
 
     @Override
     public void write(byte[] b, int off, int len) {
-        ensure(len);
-        System.arraycopy(b, off, buf, size, len);
-        size += len;
-    }
-
-    private void ensure(int len) {
-        if (len > bound - size) {
+        if (len > buf.remaining()) {
             throw Full.INSTANCE;
         }
-        if (size + len > buf.length) {
-            buf = Arrays.copyOf(buf, Math.min(bound, Math.max(buf.length * 2, size + len)));
-        }
+        buf.put(b, off, len);
     }
 }

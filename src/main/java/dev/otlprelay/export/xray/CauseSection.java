@@ -27,9 +27,12 @@ record CauseSection(boolean error, boolean throttle, boolean fault, List<Excepti
 
     private static final String EXCEPTION_EVENT = "exception";
 
-    /** The section, or null when the span reports neither an error nor an exception. */
-    static CauseSection of(Span span, Attributes a) {
-        Long status = HttpSection.status(a);
+    /**
+     * The section, or null when the span reports neither an error nor an exception.
+     *
+     * @param status the span's HTTP status ({@link HttpSection#status}), or null
+     */
+    static CauseSection of(Span span, Long status) {
         boolean error = false;
         boolean throttle = false;
         boolean fault = false;
@@ -49,6 +52,11 @@ record CauseSection(boolean error, boolean throttle, boolean fault, List<Excepti
     }
 
     private static List<ExceptionEntry> exceptions(Span span) {
+        boolean statusError = span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
+        if (span.getEventsCount() == 0 && !statusError) {
+            // Most spans: no exception, and no status message to stand for one.
+            return List.of();
+        }
         boolean remote = span.getKind() == SpanKind.SPAN_KIND_CLIENT || span.getKind() == SpanKind.SPAN_KIND_PRODUCER;
         List<ExceptionEntry> out = new ArrayList<>(0);
         int index = 0;
@@ -84,8 +92,7 @@ record CauseSection(boolean error, boolean throttle, boolean fault, List<Excepti
                 out.add(new ExceptionEntry(ownId, c.type(), c.message(), remote, c.frames(), next, null));
             }
         }
-        if (out.isEmpty() && span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR
-                && !span.getStatus().getMessage().isEmpty()) {
+        if (out.isEmpty() && statusError && !span.getStatus().getMessage().isEmpty()) {
             // No exception event: the status message is all there is to say why.
             out.add(new ExceptionEntry(Ids.exceptionId(span.getSpanId(), 0), null, span.getStatus().getMessage(),
                     remote, List.of(), null, null));

@@ -1,6 +1,7 @@
 package dev.otlprelay.export.xray;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.IOException;
@@ -32,10 +33,19 @@ final class DatagramEncoder {
 
     enum Fit { WHOLE, TRUNCATED, TOO_LARGE }
 
-    private final JsonFactory factory = JsonFactory.builder()
+    /** Makes the generators, with no separator between root values: one writes document after document. */
+    static final JsonFactory JSON = new JsonFactoryBuilder()
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .rootValueSeparator((String) null)
             .build();
     private final ByteSink sink;
+    private final char[] text = new char[SegmentDocument.TEXT_CHARS];
+    /**
+     * Writes every document into {@link #sink}, flushed after each: creating a generator per attempt (its context,
+     * buffers from the recycler) cost more than small documents' JSON. Null after an abandoned attempt, whose
+     * generator is left inside an unfinished object; the next attempt creates a new one.
+     */
+    private JsonGenerator generator;
 
     DatagramEncoder(int maxDatagramBytes) {
         this.sink = new ByteSink(maxDatagramBytes);
@@ -79,24 +89,38 @@ final class DatagramEncoder {
 
     private boolean attempt(SegmentDocument doc, Limits limits, List<Annotations.Annotation> annotations) {
         sink.reset();
-        JsonGenerator g = null;
+        boolean written = false;
         try {
+            // The generator's buffer is empty here (flushed, or new), so the header goes first.
             sink.write(HEADER, 0, HEADER.length);
-            g = factory.createGenerator(sink);
-            doc.write(g, limits, annotations);
-            g.close();
+            JsonGenerator g = generator();
+            doc.write(g, limits, annotations, text);
+            g.flush();
+            written = true;
             return true;
         } catch (ByteSink.Full full) {
-            abandon(g);
             return false;
         } catch (IOException e) {
             // The sink does no I/O; Jackson only declares it.
-            abandon(g);
             throw new UncheckedIOException(e);
+        } finally {
+            if (!written) {
+                abandon();
+            }
         }
     }
 
-    private static void abandon(JsonGenerator g) {
+    private JsonGenerator generator() throws IOException {
+        if (generator == null) {
+            generator = JSON.createGenerator(sink);
+        }
+        return generator;
+    }
+
+    /** Drops the generator of an attempt that did not finish, whatever it still holds. */
+    private void abandon() {
+        JsonGenerator g = generator;
+        generator = null;
         if (g == null) {
             return;
         }

@@ -1,6 +1,7 @@
 package dev.otlprelay.export.xray;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.io.IOException;
 
@@ -11,16 +12,29 @@ import java.io.IOException;
  */
 record HttpSection(String method, String url, String userAgent, String clientIp, boolean xForwardedFor,
                    Long status, Long contentLength) {
+    private static final SerializableString HTTP = JsonFields.name("http");
+    private static final SerializableString REQUEST = JsonFields.name("request");
+    private static final SerializableString METHOD = JsonFields.name("method");
+    private static final SerializableString URL = JsonFields.name("url");
+    private static final SerializableString USER_AGENT = JsonFields.name("user_agent");
+    private static final SerializableString CLIENT_IP = JsonFields.name("client_ip");
+    private static final SerializableString X_FORWARDED_FOR = JsonFields.name("x_forwarded_for");
+    private static final SerializableString RESPONSE = JsonFields.name("response");
+    private static final SerializableString STATUS = JsonFields.name("status");
+    private static final SerializableString CONTENT_LENGTH = JsonFields.name("content_length");
 
     /** The HTTP status of a span, used for the error flags too; null when the span has none. */
     static Long status(Attributes a) {
         return a.integer("http.response.status_code", "http.status_code");
     }
 
-    /** The section, or null when the span is not an HTTP span. */
-    static HttpSection of(SpanKind kind, Attributes a) {
+    /**
+     * The section, or null when the span is not an HTTP span.
+     *
+     * @param status the span's {@link #status}
+     */
+    static HttpSection of(SpanKind kind, Attributes a, Long status) {
         String method = a.string("http.request.method", "http.method");
-        Long status = status(a);
         String url = a.string("url.full", "http.url");
         if (method == null && status == null && url == null) {
             return null;
@@ -87,33 +101,33 @@ record HttpSection(String method, String url, String userAgent, String clientIp,
     }
 
     void write(JsonGenerator g, Limits limits, boolean segment) throws IOException {
-        g.writeObjectFieldStart("http");
+        JsonFields.startObject(g, HTTP);
         if (method != null || url != null || userAgent != null || clientIp != null) {
-            g.writeObjectFieldStart("request");
+            JsonFields.startObject(g, REQUEST);
             if (method != null) {
-                g.writeStringField("method", limits.clip(method));
+                JsonFields.string(g, METHOD, limits.clip(method));
             }
             if (url != null) {
-                g.writeStringField("url", limits.clip(url));
+                JsonFields.string(g, URL, limits.clip(url));
             }
             if (userAgent != null) {
-                g.writeStringField("user_agent", limits.clip(userAgent));
+                JsonFields.string(g, USER_AGENT, limits.clip(userAgent));
             }
             if (clientIp != null) {
-                g.writeStringField("client_ip", limits.clip(clientIp));
+                JsonFields.string(g, CLIENT_IP, limits.clip(clientIp));
                 if (xForwardedFor && segment) {
-                    g.writeBooleanField("x_forwarded_for", true);
+                    JsonFields.bool(g, X_FORWARDED_FOR, true);
                 }
             }
             g.writeEndObject();
         }
         if (status != null || contentLength != null) {
-            g.writeObjectFieldStart("response");
+            JsonFields.startObject(g, RESPONSE);
             if (status != null) {
-                g.writeNumberField("status", status);
+                JsonFields.number(g, STATUS, status);
             }
             if (contentLength != null) {
-                g.writeNumberField("content_length", contentLength);
+                JsonFields.number(g, CONTENT_LENGTH, contentLength);
             }
             g.writeEndObject();
         }

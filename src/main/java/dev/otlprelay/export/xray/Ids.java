@@ -2,39 +2,57 @@ package dev.otlprelay.export.xray;
 
 import com.google.protobuf.ByteString;
 
-/** OTLP ids in X-Ray's text forms. */
+/**
+ * OTLP ids in X-Ray's text forms. Span and trace ids are written into a caller's buffer, for the generator to copy
+ * from, rather than into a new String per id: three per document.
+ */
 final class Ids {
+    /** Characters of a trace id's text: {@code 1-} then 8 hex digits, {@code -}, 24 hex digits. */
+    static final int TRACE_ID_CHARS = 35;
+    /** Characters of a span id's text: 16 hex digits. */
+    static final int SPAN_ID_CHARS = 16;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private Ids() {
     }
 
-    /**
-     * {@code 1-{first 8 hex}-{remaining 24 hex}}. X-Ray ids carry the trace's start time in the first 32 bits;
-     * OpenTelemetry's random ids do not, and are converted the same way rather than dropped (X-Ray accepts
-     * W3C-style ids; see docs/xray.md).
-     */
-    static String traceId(ByteString id) {
+    /** {@code id}, when it is a trace id (16 bytes). */
+    static ByteString requireTraceId(ByteString id) {
         if (id.size() != 16) {
             throw new IllegalArgumentException("trace id: " + id.size() + " bytes (expected: 16)");
         }
-        char[] out = new char[35];
+        return id;
+    }
+
+    /** {@code id}, when it is a span id (8 bytes). */
+    static ByteString requireSpanId(ByteString id) {
+        if (id.size() != 8) {
+            throw new IllegalArgumentException("span id: " + id.size() + " bytes (expected: 8)");
+        }
+        return id;
+    }
+
+    /**
+     * Writes {@code 1-{first 8 hex}-{remaining 24 hex}} at the start of {@code out} and returns its length,
+     * {@value #TRACE_ID_CHARS}. X-Ray ids carry the trace's start time in the first 32 bits; OpenTelemetry's random
+     * ids do not, and are converted the same way rather than dropped (X-Ray accepts W3C-style ids; see
+     * docs/xray.md).
+     */
+    static int traceId(ByteString id, char[] out) {
+        requireTraceId(id);
         out[0] = '1';
         out[1] = '-';
         hex(id, 0, 4, out, 2);
         out[10] = '-';
         hex(id, 4, 16, out, 11);
-        return new String(out);
+        return TRACE_ID_CHARS;
     }
 
-    /** 16 lower-case hex digits. */
-    static String spanId(ByteString id) {
-        if (id.size() != 8) {
-            throw new IllegalArgumentException("span id: " + id.size() + " bytes (expected: 8)");
-        }
-        char[] out = new char[16];
+    /** Writes 16 lower-case hex digits at the start of {@code out} and returns their number. */
+    static int spanId(ByteString id, char[] out) {
+        requireSpanId(id);
         hex(id, 0, 8, out, 0);
-        return new String(out);
+        return SPAN_ID_CHARS;
     }
 
     /** Whether a parent span id is set (8 bytes, not all zero). */

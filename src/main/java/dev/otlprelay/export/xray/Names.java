@@ -8,6 +8,8 @@ final class Names {
     /** X-Ray's limit on the {@code name} field, in characters. */
     static final int MAX_LENGTH = 200;
     private static final String SYMBOLS = "_.:/%&#=+\\-@";
+    /** The ASCII characters X-Ray allows in a name: letters, digits and {@link #SYMBOLS} (not the space). */
+    private static final boolean[] ALLOWED_ASCII = allowedAscii();
 
     private Names() {
     }
@@ -94,6 +96,10 @@ final class Names {
         if (raw == null) {
             return fallback;
         }
+        if (keptWhole(raw)) {
+            String name = raw.strip();
+            return name.isEmpty() ? fallback : name;
+        }
         StringBuilder sb = null;
         int n = raw.length();
         for (int i = 0; i < n; ) {
@@ -120,10 +126,35 @@ final class Names {
         return name.isEmpty() ? fallback : name;
     }
 
+    /**
+     * Whether {@code raw} is a name as it is, but for surrounding spaces: short enough, and only allowed ASCII and
+     * plain spaces. Most names are; they skip the code point by code point copy.
+     */
+    private static boolean keptWhole(String raw) {
+        if (raw.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c >= 0x80 || (c != ' ' && !ALLOWED_ASCII[c])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean[] allowedAscii() {
+        boolean[] allowed = new boolean[0x80];
+        for (char c = 0; c < 0x80; c++) {
+            allowed[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || SYMBOLS.indexOf(c) >= 0;
+        }
+        return allowed;
+    }
+
     private static boolean allowed(int cp) {
         if (cp < 0x80) {
-            return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9')
-                    || SYMBOLS.indexOf(cp) >= 0;
+            return ALLOWED_ASCII[cp];
         }
         if (Character.isLetter(cp)) {
             return true;

@@ -36,7 +36,8 @@ final class SegmentTranslator {
         if (segment) {
             name = resource.serviceName();
         } else if (outgoing) {
-            name = Names.sanitize(Names.remote(a, awsSdk), Names.sanitize(span.getName(), "span"));
+            String remote = Names.sanitize(Names.remote(a, awsSdk), null);
+            name = remote != null ? remote : Names.sanitize(span.getName(), "span");
             namespace = awsSdk ? "aws" : "remote";
         } else {
             name = Names.sanitize(span.getName(), "span");
@@ -46,15 +47,17 @@ final class SegmentTranslator {
         // Ended spans only: a missing or earlier end is clamped to the start, never sent as in_progress.
         long end = Math.max(span.getEndTimeUnixNano(), start);
         AwsSection.Environment environment = segment ? resource.environment() : null;
+        Long httpStatus = HttpSection.status(a);
         Annotations.Selection selection = annotations.select(a, resource.attributes(), segment);
-        return new SegmentDocument(segment, name, Ids.spanId(span.getSpanId()), Ids.traceId(span.getTraceId()),
-                hasParent ? Ids.spanId(span.getParentSpanId()) : null, start, end, namespace,
+        return new SegmentDocument(segment, name, Ids.requireSpanId(span.getSpanId()),
+                Ids.requireTraceId(span.getTraceId()), hasParent ? span.getParentSpanId() : null, start, end, namespace,
                 environment == null ? null : environment.origin(),
                 segment ? a.string("enduser.id") : null,
                 segment ? resource.serviceVersion() : null,
-                HttpSection.of(kind, a), CauseSection.of(span, a), AwsSection.of(a, environment, awsSdk),
+                HttpSection.of(kind, a, httpStatus), CauseSection.of(span, httpStatus),
+                AwsSection.of(a, environment, awsSdk),
                 SqlSection.of(a), selection.annotations(), a, selection.spanKeys(),
-                segment ? resource.attributes() : null, selection.resourceKeys(),
+                segment ? resource : null, selection.resourceKeys(),
                 name.equals(span.getName()) ? null : span.getName(), span.getLinksList());
     }
 }

@@ -1,6 +1,7 @@
 package dev.otlprelay.export.xray;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import java.io.IOException;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -17,6 +18,11 @@ record SqlSection(String url, String sanitizedQuery, String databaseType, String
     /** Credentials a connection string may still carry despite the semantic conventions' advice. */
     private static final Pattern PASSWORD = Pattern.compile("(?i)((?:password|pwd)=)[^;&]*");
     private static final Pattern USER_INFO = Pattern.compile("(//[^/:@]*):[^/@]*@");
+    private static final SerializableString SQL = JsonFields.name("sql");
+    private static final SerializableString URL = JsonFields.name("url");
+    private static final SerializableString SANITIZED_QUERY = JsonFields.name("sanitized_query");
+    private static final SerializableString DATABASE_TYPE = JsonFields.name("database_type");
+    private static final SerializableString USER = JsonFields.name("user");
 
     /** The section, or null when the span is not a call to an SQL database. */
     static SqlSection of(Attributes a) {
@@ -39,16 +45,16 @@ record SqlSection(String url, String sanitizedQuery, String databaseType, String
     }
 
     void write(JsonGenerator g, Limits limits) throws IOException {
-        g.writeObjectFieldStart("sql");
+        JsonFields.startObject(g, SQL);
         if (url != null) {
-            g.writeStringField("url", limits.clip(url));
+            JsonFields.string(g, URL, limits.clip(url));
         }
         if (sanitizedQuery != null) {
-            g.writeStringField("sanitized_query", limits.clip(sanitizedQuery));
+            JsonFields.string(g, SANITIZED_QUERY, limits.clip(sanitizedQuery));
         }
-        g.writeStringField("database_type", limits.clip(databaseType));
+        JsonFields.string(g, DATABASE_TYPE, limits.clip(databaseType));
         if (user != null) {
-            g.writeStringField("user", limits.clip(user));
+            JsonFields.string(g, USER, limits.clip(user));
         }
         g.writeEndObject();
     }

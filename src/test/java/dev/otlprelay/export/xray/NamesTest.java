@@ -28,6 +28,14 @@ class NamesTest {
     }
 
     @Test
+    void plainAsciiNamesAreKeptWithoutSurroundingSpaces() {
+        String name = "GET /api/activities/@handle";
+        assertThat(Names.sanitize(name, "x")).isSameAs(name);
+        assertThat(Names.sanitize("  cruddur@db ", "x")).isEqualTo("cruddur@db");
+        assertThat(Names.sanitize("a".repeat(Names.MAX_LENGTH), "x")).hasSize(Names.MAX_LENGTH);
+    }
+
+    @Test
     void fallsBackWhenNothingIsLeft() {
         assertThat(Names.sanitize("{}()", "span")).isEqualTo("span");
         assertThat(Names.sanitize(null, "unknown_service")).isEqualTo("unknown_service");
