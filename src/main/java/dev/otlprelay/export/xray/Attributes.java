@@ -21,7 +21,7 @@ final class Attributes {
     static final Attributes EMPTY = new Attributes(List.of(), new String[0], new byte[1], null, false);
 
     private final List<KeyValue> list;
-    /** The keys of {@link #list}, position by position; its hash index when the list is short, else empty. */
+    /** The keys of {@link #list}, position by position, for the index of a short list; empty for a long one. */
     private final String[] keys;
     /**
      * Open addressing over {@link #keys}: each slot holds a position in the list plus one (at most
