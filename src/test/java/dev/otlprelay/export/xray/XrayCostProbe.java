@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rough cost of the hot path, for docs/xray.md (not a test; JMH is not available offline):
+ * Rough cost of the hot path, for docs/xray.md (not a test; for the stages per span use the JMH benchmarks,
+ * docs/performance.md):
  * {@code java -cp <test classpath> dev.otlprelay.export.xray.XrayCostProbe}. Compares translating and writing a
  * Flask server span with Jackson's streaming generator against building and serialising the same document with
  * the X-Ray SDK's entity model.
