@@ -67,21 +67,12 @@ public final class TraceWire {
                     continue;
                 }
                 int resourceSpans = in.pushLimit(in.readRawVarint32());
-                for (int rsTag = in.readTag(); rsTag != 0; rsTag = in.readTag()) {
-                    if (rsTag != SCOPE_SPANS) {
-                        in.skipField(rsTag);
-                        continue;
+                parts(in, (span, start, length) -> {
+                    if (span) {
+                        out.add(UnsafeByteOperations.unsafeWrap(request.substring(start, start + length)
+                                .toByteArray()));
                     }
-                    int scopeSpans = in.pushLimit(in.readRawVarint32());
-                    for (int ssTag = in.readTag(); ssTag != 0; ssTag = in.readTag()) {
-                        if (ssTag == SPANS) {
-                            out.add(UnsafeByteOperations.unsafeWrap(view(request, in).toByteArray()));
-                        } else {
-                            in.skipField(ssTag);
-                        }
-                    }
-                    in.popLimit(scopeSpans);
-                }
+                });
                 in.popLimit(resourceSpans);
             }
         } catch (IOException e) {
@@ -95,30 +86,47 @@ public final class TraceWire {
      * parse. A limit on the length of values cannot apply to a part shorter than the limit.
      */
     public static int largestPart(ByteString resourceSpans) {
+        int[] largest = {0};
         try {
-            CodedInputStream in = resourceSpans.newCodedInput();
-            int largest = 0;
-            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                if (tag == RESOURCE) {
-                    largest = Math.max(largest, skip(in));
-                } else if (tag == SCOPE_SPANS) {
-                    int scopeSpans = in.pushLimit(in.readRawVarint32());
-                    for (int ssTag = in.readTag(); ssTag != 0; ssTag = in.readTag()) {
-                        if (ssTag == SPANS) {
-                            largest = Math.max(largest, skip(in));
-                        } else {
-                            in.skipField(ssTag);
-                        }
-                    }
-                    in.popLimit(scopeSpans);
-                } else {
-                    in.skipField(tag);
-                }
-            }
-            return largest;
+            parts(resourceSpans.newCodedInput(), (span, start, length) -> largest[0] = Math.max(largest[0], length));
         } catch (IOException e) {
             return -1;
         }
+        return largest[0];
+    }
+
+    /** Where one part of a ResourceSpans lies, in bytes from the start of the stream. */
+    @FunctionalInterface
+    private interface PartVisitor {
+        void part(boolean span, int start, int length);
+    }
+
+    /** Reads one ResourceSpans (up to the stream's limit) and visits its resource and each of its spans. */
+    private static void parts(CodedInputStream in, PartVisitor visitor) throws IOException {
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == RESOURCE) {
+                part(in, false, visitor);
+            } else if (tag == SCOPE_SPANS) {
+                int scopeSpans = in.pushLimit(in.readRawVarint32());
+                for (int ssTag = in.readTag(); ssTag != 0; ssTag = in.readTag()) {
+                    if (ssTag == SPANS) {
+                        part(in, true, visitor);
+                    } else {
+                        in.skipField(ssTag);
+                    }
+                }
+                in.popLimit(scopeSpans);
+            } else {
+                in.skipField(tag);
+            }
+        }
+    }
+
+    private static void part(CodedInputStream in, boolean span, PartVisitor visitor) throws IOException {
+        int length = in.readRawVarint32();
+        int start = in.getTotalBytesRead();
+        in.skipRawBytes(length);
+        visitor.part(span, start, length);
     }
 
     /** The length-delimited field at the stream's position, as a view of {@code whole}. */
@@ -127,11 +135,5 @@ public final class TraceWire {
         int start = in.getTotalBytesRead();
         in.skipRawBytes(length);
         return whole.substring(start, start + length);
-    }
-
-    private static int skip(CodedInputStream in) throws IOException {
-        int length = in.readRawVarint32();
-        in.skipRawBytes(length);
-        return length;
     }
 }

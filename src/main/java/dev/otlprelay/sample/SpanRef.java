@@ -127,7 +127,7 @@ public final class SpanRef {
         return endNanos;
     }
 
-    static boolean isParentless(Span span) {
+    private static boolean isParentless(Span span) {
         ByteString parent = span.getParentSpanId();
         for (int i = 0; i < parent.size(); i++) {
             if (parent.byteAt(i) != 0) {

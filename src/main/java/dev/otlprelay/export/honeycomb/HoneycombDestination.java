@@ -209,12 +209,12 @@ public final class HoneycombDestination implements Destination {
             ref = new SpoolRef(s);
             durable = append(s, batch, tenant, ref);
         }
+        List<Piece> pieces = batch instanceof TraceBatch traces ? pieces(traces.request(), traces.encoded()) : null;
         synchronized (lock) {
             if (batch instanceof PassthroughBatch p) {
                 addPassthrough(tenant, "/v1/" + p.signal().label(), contentType(p), p.body(), ref, now);
             } else {
-                TraceBatch traces = (TraceBatch) batch;
-                add(tenant, traces.request(), traces.encoded(), ref, now);
+                add(tenant, pieces, ref, now);
             }
             lock.notifyAll();
         }
@@ -284,14 +284,20 @@ public final class HoneycombDestination implements Destination {
         return batch.encoded() != null ? batch.encoded() : batch.request().toByteString();
     }
 
+    /** One ResourceSpans as it will be queued: its encoding and how many spans it holds. */
+    private record Piece(ByteString bytes, int spans) {
+    }
+
     /**
-     * Adds a request's spans to the tenant's open batch, sealing batches as they reach their limits. A
-     * ResourceSpans that Honeycomb's limits leave unchanged is queued as the bytes it was received in
-     * ({@code encoded}, when the batch has them); others are encoded here.
+     * A request's spans as the pieces the queue takes: each ResourceSpans within Honeycomb's limits and a batch's
+     * size. One that the limits leave unchanged is the bytes it was received in ({@code encoded}, when the batch
+     * has them); others are encoded here. Needs no lock: the work per span stays out of the queue's critical
+     * section.
      */
-    private void add(Tenant tenant, ExportTraceServiceRequest request, ByteString encoded, SpoolRef ref, long now) {
+    private List<Piece> pieces(ExportTraceServiceRequest request, ByteString encoded) {
         List<ByteString> received = encoded == null ? null
                 : TraceWire.resourceSpans(encoded, request.getResourceSpansCount());
+        List<Piece> pieces = new ArrayList<>(request.getResourceSpansCount());
         for (int i = 0; i < request.getResourceSpansCount(); i++) {
             ResourceSpans rs = request.getResourceSpans(i);
             // No part shorter than the string limit can hold a value over it: skip the span-by-span check.
@@ -305,11 +311,19 @@ public final class HoneycombDestination implements Destination {
             int spans = countSpans(checked);
             if (spans > config.batch().maxSpans() || bytes.size() > config.batch().maxBytes()) {
                 for (ResourceSpans piece : split(checked)) {
-                    addWhole(tenant, piece.toByteString(), countSpans(piece), ref, now);
+                    pieces.add(new Piece(piece.toByteString(), countSpans(piece)));
                 }
             } else {
-                addWhole(tenant, bytes, spans, ref, now);
+                pieces.add(new Piece(bytes, spans));
             }
+        }
+        return pieces;
+    }
+
+    /** Adds pieces to the tenant's open batch, sealing batches as they reach their limits. Caller holds the lock. */
+    private void add(Tenant tenant, List<Piece> pieces, SpoolRef ref, long now) {
+        for (Piece piece : pieces) {
+            addWhole(tenant, piece.bytes(), piece.spans(), ref, now);
         }
     }
 
@@ -773,7 +787,9 @@ public final class HoneycombDestination implements Destination {
                 enqueued.increment(count);
                 long now = System.nanoTime();
                 if (request != null) {
-                    add(tenant, request, UnsafeByteOperations.unsafeWrap(stored.body()), ref, now);
+                    // Under the lock, after the closing check: the limits may count drops, which must follow
+                    // the enqueued count (replay runs once, at start-up).
+                    add(tenant, pieces(request, UnsafeByteOperations.unsafeWrap(stored.body())), ref, now);
                 } else {
                     addPassthrough(tenant, stored.path(), stored.contentType(), stored.body(), ref, now);
                 }

@@ -21,6 +21,15 @@ class PacerTest {
         });
     }
 
+    /** Acquires {@code datagrams} tokens; returns the fake time that took. */
+    private long acquire(Pacer pacer, int datagrams) {
+        long start = now;
+        for (int i = 0; i < datagrams; i++) {
+            pacer.acquire();
+        }
+        return now - start;
+    }
+
     @Test
     void letsAFullBucketGoAtOnceThenSleepsOnceForHalfABucket() {
         Pacer pacer = pacer(10_000);
@@ -43,30 +52,22 @@ class PacerTest {
 
     @Test
     void sustainsTheConfiguredRateWithOneSleepPerHalfBucket() {
-        Pacer pacer = pacer(10_000);
-        long start = now;
         int datagrams = 100_000;
-        for (int i = 0; i < datagrams; i++) {
-            pacer.acquire();
-        }
+        long elapsed = acquire(pacer(10_000), datagrams);
         // The first bucket went at once; every other datagram waited for its token, in sleeps of 32 tokens.
         long paced = (datagrams - Pacer.MAX_BURST) * 100_000L;
-        assertThat(now - start).isBetween(paced, paced + Pacer.MAX_BURST / 2 * 100_000L);
+        assertThat(elapsed).isBetween(paced, paced + Pacer.MAX_BURST / 2 * 100_000L);
         assertThat(sleeps).isEqualTo((datagrams - Pacer.MAX_BURST + Pacer.MAX_BURST / 2 - 1) / (Pacer.MAX_BURST / 2));
     }
 
     @Test
     void oversleepingDoesNotLowerTheRate() {
         oversleep = 1_000_000; // 1 ms late every time: ten tokens' worth at 10,000/s
-        Pacer pacer = pacer(10_000);
-        long start = now;
         int datagrams = 100_000;
-        for (int i = 0; i < datagrams; i++) {
-            pacer.acquire();
-        }
+        long elapsed = acquire(pacer(10_000), datagrams);
         // Each late wake-up finds more than half a bucket and sends it all: fewer sleeps, the same rate.
         long paced = (datagrams - Pacer.MAX_BURST) * 100_000L;
-        assertThat(now - start).isBetween(paced, paced + Pacer.MAX_BURST * 100_000L + oversleep);
+        assertThat(elapsed).isBetween(paced, paced + Pacer.MAX_BURST * 100_000L + oversleep);
         assertThat(sleeps).isLessThan((datagrams - Pacer.MAX_BURST) / (Pacer.MAX_BURST / 2));
     }
 
