@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param rulesFile        X-Ray rules file ({@code RELAY_SAMPLING_RULES} / {@code sampling.rules_file}), or null
  * @param reloadInterval   how often the rules file is checked for changes ({@code sampling.reload_interval})
- * @param decisionWait     how long after the local root arrives the trace is decided ({@code decision_wait}, 2 s)
+ * @param decisionWait     how long after the local root arrives the trace is decided ({@code decision_wait}, 2 s),
+ *                         unless its true root and the rules alone decide it (see SamplingStage)
  * @param traceTimeout     a trace whose root never comes is decided this long after its first span (30 s)
  * @param maxSpansPerTrace a trace holding this many spans is decided at once
  * @param maxLiveTraces    traces held at once; above it the oldest are decided early (reason {@code ejected})

@@ -23,6 +23,11 @@ public final class ChainSampler implements ExplainingSampler {
     }
 
     @Override
+    public boolean decidesOnRoot() {
+        return conditions.decidesOnRoot() && rules.decidesOnRoot();
+    }
+
+    @Override
     public Explanation explain(TraceView trace) {
         return conditions.explain(trace).orElseGet(() -> rules.explain(trace));
     }

@@ -58,6 +58,14 @@ final class Condition {
         return attributes;
     }
 
+    /**
+     * Whether a trace with its root held can be decided from the root alone: true unless this is an {@code error}
+     * condition, which reads every span. ({@link #duration} reads the root's own times when there is a root.)
+     */
+    boolean decidesOnRoot() {
+        return !config.error();
+    }
+
     /** Cheap tests first (the root's values), then the ones that read every span. */
     boolean matches(TraceView trace, MatchValues values) {
         return matches(serviceName, values.serviceName()) && matches(serviceType, values.serviceType())

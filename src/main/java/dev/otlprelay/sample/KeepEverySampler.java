@@ -23,6 +23,11 @@ public final class KeepEverySampler implements ExplainingSampler {
     }
 
     @Override
+    public boolean decidesOnRoot() {
+        return true;
+    }
+
+    @Override
     public Explanation explain(TraceView trace) {
         return new Explanation(NAME, NAME, MatchValues.of(trace, Set.of()), KEEP);
     }

@@ -58,6 +58,11 @@ public final class ReloadingSampler implements ExplainingSampler {
     }
 
     @Override
+    public boolean decidesOnRoot() {
+        return current.decidesOnRoot();
+    }
+
+    @Override
     public List<Map<String, Object>> describe() {
         return current.describe();
     }

@@ -29,6 +29,10 @@ import java.util.logging.Logger;
  *
  * <h2>When a trace is decided</h2>
  * <ul>
+ *   <li>{@code root}: at once, on the accepting thread, when its true root (a span with no parent) arrives and every
+ *       route's sampler {@linkplain Sampler#decidesOnRoot() decides from the root alone} (X-Ray rules, conditions
+ *       other than {@code error}): no span still to come can change the decision, and most traces are dropped, so
+ *       holding them would only cost memory. Their later spans are late spans (below);</li>
  *   <li>{@code root_delay}: {@code decisionWait} after its local root arrived (a span with no parent, or a
  *       {@code SERVER} / {@code CONSUMER} span: see {@link BufferedTrace}), so that children ending just after the
  *       root are still included;</li>
@@ -127,7 +131,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
 
     /** What triggered a decision: the {@code reason} tag of {@code early_decisions_total}. */
     enum Trigger {
-        ROOT_DELAY("root_delay"), TIMEOUT("timeout"), SPAN_LIMIT("span_limit"), EJECTED("ejected"),
+        ROOT("root"), ROOT_DELAY("root_delay"), TIMEOUT("timeout"), SPAN_LIMIT("span_limit"), EJECTED("ejected"),
         SHUTDOWN("shutdown");
 
         private final String tag;
@@ -309,6 +313,8 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
                 buffer.add(trace, group, now);
                 if (trace.spanCount() >= maxSpansPerTrace) {
                     decide(trace, Trigger.SPAN_LIMIT, handoff);
+                } else if (decidableAtRoot(trace)) {
+                    decide(trace, Trigger.ROOT, handoff);
                 }
             }
             while (buffer.traces() > maxLiveTraces) {
@@ -396,15 +402,30 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         }
     }
 
+    /**
+     * Whether the trace can be decided now: its true root (no parent) is held and every route's sampler decides
+     * from the root alone ({@link Sampler#decidesOnRoot()}), so no span still to come can change a decision.
+     */
+    private boolean decidableAtRoot(BufferedTrace trace) {
+        if (trace.root() == null || !trace.root().parentless()) {
+            return false;
+        }
+        for (Route route : routes) {
+            if (!route.sampler().decidesOnRoot()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Takes the trace out of the buffer and decides it for every route. Called under the lock. */
     private void decide(BufferedTrace trace, Trigger trigger, Handoff handoff) {
         buffer.remove(trace);
         int n = routes.size();
-        Decision[] decisions = new Decision[n];
+        Decision[] decisions = askEveryRoute(trace);
         boolean anyKept = false;
-        for (int i = 0; i < n; i++) {
-            decisions[i] = decidedBy[i] < i ? decisions[decidedBy[i]] : ask(routes.get(i).sampler(), trace);
-            anyKept |= decisions[i].keep();
+        for (Decision d : decisions) {
+            anyKept |= d.keep();
         }
         cache.record(trace.key(), decisions);
         triggerCounters[trigger.ordinal()].increment();
@@ -424,6 +445,14 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         if (anyKept) {
             handoff.decided.add(new Decided(trace, decisions));
         }
+    }
+
+    private Decision[] askEveryRoute(BufferedTrace trace) {
+        Decision[] decisions = new Decision[routes.size()];
+        for (int i = 0; i < decisions.length; i++) {
+            decisions[i] = decidedBy[i] < i ? decisions[decidedBy[i]] : ask(routes.get(i).sampler(), trace);
+        }
+        return decisions;
     }
 
     private Decision ask(Sampler sampler, BufferedTrace trace) {

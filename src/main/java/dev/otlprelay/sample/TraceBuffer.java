@@ -52,6 +52,10 @@ final class TraceBuffer {
     }
 
     void remove(BufferedTrace trace) {
+        if (rooted.peekLast() == trace) {
+            // Decided as its root arrived: nothing should hold on to its spans until the root queue gets to it.
+            rooted.pollLast();
+        }
         live.remove(trace.key());
         trace.markRemoved();
         bytes -= trace.bytes();

@@ -41,6 +41,19 @@ public final class TraceConditions {
         return conditions.isEmpty();
     }
 
+    /**
+     * Whether no condition reads more than a trace's true root: an {@code error} condition reads every span (a
+     * child may fail after its root arrived); the others match the root's values and its duration.
+     */
+    public boolean decidesOnRoot() {
+        for (Condition c : conditions) {
+            if (!c.decidesOnRoot()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The first matching condition's decision (counted), or empty when none matches. */
     public Optional<Decision> decide(TraceView trace) {
         if (conditions.isEmpty()) {

@@ -83,6 +83,12 @@ public final class XrayRulesSampler implements ExplainingSampler {
         return sampler.decide(trace.traceId(), second());
     }
 
+    /** X-Ray's rules match on the root's and its resource's values; the rate reads the trace id. */
+    @Override
+    public boolean decidesOnRoot() {
+        return true;
+    }
+
     /** The matching rule, the values it matched on and what it would decide now; nothing is taken or counted. */
     @Override
     public Explanation explain(TraceView trace) {
