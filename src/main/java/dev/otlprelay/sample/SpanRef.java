@@ -22,6 +22,9 @@ import io.opentelemetry.proto.trace.v1.Status;
  */
 public final class SpanRef {
     private static final int SERVER_ERROR = 500;
+    /** Compared as bytes: a decoded key stays bytes until read as a String, and most spans are never read again. */
+    private static final ByteString HTTP_RESPONSE_STATUS_CODE = ByteString.copyFromUtf8("http.response.status_code");
+    private static final ByteString HTTP_STATUS_CODE = ByteString.copyFromUtf8("http.status_code");
 
     private final Resource resource;
     private final InstrumentationScope scope;
@@ -142,8 +145,8 @@ public final class SpanRef {
             return true;
         }
         for (KeyValue kv : span.getAttributesList()) {
-            String key = kv.getKey();
-            if ((key.equals("http.response.status_code") || key.equals("http.status_code"))
+            ByteString key = kv.getKeyBytes();
+            if ((key.equals(HTTP_RESPONSE_STATUS_CODE) || key.equals(HTTP_STATUS_CODE))
                     && AttributeText.integer(kv.getValue()) >= SERVER_ERROR) {
                 return true;
             }
