@@ -21,6 +21,12 @@ import java.util.logging.Logger;
  */
 public final class ExportQueue implements Destination {
     private static final Logger LOG = Logger.getLogger(ExportQueue.class.getName());
+    /**
+     * A batch arriving behind at least this many queued bytes is going to wait, so it is held as
+     * {@link Exporter#toHold} says: an exporter behind its input holds bytes, not decoded objects (several times
+     * larger), while one keeping up pays nothing for it.
+     */
+    public static final long HOLD_COMPACT_BYTES = 4L << 20;
 
     private final Exporter exporter;
     private final long capacityBytes;
@@ -75,7 +81,8 @@ public final class ExportQueue implements Destination {
             // capacity by one batch, which is bounded by the admission budget.
             boolean full = queuedBytes + batch.sizeBytes() > capacityBytes && !exporter.pushesBack();
             if (!closed && !full) {
-                queue.addLast(new Entry(batch, System.nanoTime()));
+                queue.addLast(new Entry(queuedBytes >= HOLD_COMPACT_BYTES ? exporter.toHold(batch) : batch,
+                        System.nanoTime()));
                 queuedBytes += batch.sizeBytes();
                 queuedSpans += batch.spanCount();
                 notifyAll();

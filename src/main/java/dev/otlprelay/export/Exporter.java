@@ -20,6 +20,16 @@ public interface Exporter extends AutoCloseable {
     int export(Batch batch) throws Exception;
 
     /**
+     * What the queue holds for a batch that is going to wait behind others ({@link ExportQueue#HOLD_COMPACT_BYTES}
+     * or more already queued): the batch itself, or an equivalent that takes less memory to hold (the same spans,
+     * span count, size and client), such as {@link dev.otlprelay.pipeline.TraceBatch#bytesOnly()}. Called on the
+     * accepting thread.
+     */
+    default Batch toHold(Batch batch) {
+        return batch;
+    }
+
+    /**
      * Whether a full queue should make clients retry (true: data must not be lost here) or shed the batch with
      * a counter (false: best-effort destinations such as the debug printer).
      */

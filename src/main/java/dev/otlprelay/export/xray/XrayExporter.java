@@ -61,6 +61,17 @@ public final class XrayExporter implements Exporter {
     }
 
     /**
+     * A batch that will wait is held as the bytes it arrived as, when it has them, and decoded again when its turn
+     * comes: X-Ray falls behind at full speed (one datagram per span), and its queue bound counts protobuf bytes, so
+     * decoded batches would take several times {@code xray.queue_bytes} of heap. Batches rebuilt by sampling have no
+     * such bytes and wait decoded.
+     */
+    @Override
+    public Batch toHold(Batch batch) {
+        return batch instanceof TraceBatch traces ? traces.bytesOnly() : batch;
+    }
+
+    /**
      * Sends every span of the batch and returns how many were dropped (failed, too large or untranslatable). Those
      * are counted here, by reason, once the batch is done: {@link dev.otlprelay.export.ExportQueue} then counts
      * only the rest as sent, and a batch cut short by an unexpected throw is counted by the queue alone.
