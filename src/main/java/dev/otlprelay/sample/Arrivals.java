@@ -73,7 +73,11 @@ final class Arrivals {
         }
     }
 
-    Arrivals(TraceBatch batch) {
+    /**
+     * @param decodedRoots keep true roots decoded (they are decided as they arrive, and the rules read them whole);
+     *                     other spans of a request that has its encoding are held as their bytes
+     */
+    Arrivals(TraceBatch batch, boolean decodedRoots) {
         client = batch.client();
         // Spans are buffered as their received bytes when the request has them (see SpanRef).
         List<ByteString> encoded = batch.encoded() == null ? null
@@ -86,7 +90,7 @@ final class Arrivals {
                     SpanRef ref = own == null
                             ? new SpanRef(rs.getResource(), ss.getScope(), rs.getSchemaUrl(), ss.getSchemaUrl(), span)
                             : SpanRef.encoded(rs.getResource(), ss.getScope(), rs.getSchemaUrl(),
-                                    ss.getSchemaUrl(), span, own);
+                                    ss.getSchemaUrl(), span, own, decodedRoots);
                     TraceKey key = TraceKey.of(span.getTraceId());
                     Group group = groups.get(key);
                     if (group == null) {

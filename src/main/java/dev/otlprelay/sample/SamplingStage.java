@@ -278,7 +278,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
             return passthrough.accept(batch);
         }
         TraceBatch traces = (TraceBatch) batch;
-        Arrivals arrivals = new Arrivals(traces);
+        Arrivals arrivals = new Arrivals(traces, everyRouteDecidesOnRoot());
         Handoff handoff = new Handoff();
         synchronized (lock) {
             if (stopped) {
@@ -407,9 +407,10 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
      * from the root alone ({@link Sampler#decidesOnRoot()}), so no span still to come can change a decision.
      */
     private boolean decidableAtRoot(BufferedTrace trace) {
-        if (trace.root() == null || !trace.root().parentless()) {
-            return false;
-        }
+        return trace.root() != null && trace.root().parentless() && everyRouteDecidesOnRoot();
+    }
+
+    private boolean everyRouteDecidesOnRoot() {
         for (Route route : routes) {
             if (!route.sampler().decidesOnRoot()) {
                 return false;

@@ -43,18 +43,18 @@ public final class SpanRef {
     /** A span held decoded. */
     public SpanRef(Resource resource, InstrumentationScope scope, String resourceSchemaUrl, String scopeSchemaUrl,
                    Span span) {
-        this(resource, scope, resourceSchemaUrl, scopeSchemaUrl, span, null);
+        this(resource, scope, resourceSchemaUrl, scopeSchemaUrl, span, null, false);
     }
 
     private SpanRef(Resource resource, InstrumentationScope scope, String resourceSchemaUrl, String scopeSchemaUrl,
-                    Span span, ByteString encoded) {
+                    Span span, ByteString encoded, boolean keepDecodedRoot) {
         this.resource = resource;
         this.scope = scope;
         this.resourceSchemaUrl = resourceSchemaUrl;
         this.scopeSchemaUrl = scopeSchemaUrl;
         this.encoded = encoded;
-        this.span = encoded == null ? span : null;
         this.parentless = isParentless(span);
+        this.span = encoded == null || (keepDecodedRoot && parentless) ? span : null;
         this.remoteChild = span.getKind() == Span.SpanKind.SPAN_KIND_SERVER
                 || span.getKind() == Span.SpanKind.SPAN_KIND_CONSUMER;
         this.error = hasError(span);
@@ -64,11 +64,12 @@ public final class SpanRef {
 
     /**
      * A span held as {@code encoded}, which must be the encoding of {@code decoded}; the decoded span is read here
-     * and not kept.
+     * and not kept, unless {@code keepDecodedRoot} and it is a true root (no parent): a root that is about to be
+     * decided (see {@link Sampler#decidesOnRoot()}) would otherwise be decoded again at once for the rules.
      */
     static SpanRef encoded(Resource resource, InstrumentationScope scope, String resourceSchemaUrl,
-                           String scopeSchemaUrl, Span decoded, ByteString encoded) {
-        return new SpanRef(resource, scope, resourceSchemaUrl, scopeSchemaUrl, decoded, encoded);
+                           String scopeSchemaUrl, Span decoded, ByteString encoded, boolean keepDecodedRoot) {
+        return new SpanRef(resource, scope, resourceSchemaUrl, scopeSchemaUrl, decoded, encoded, keepDecodedRoot);
     }
 
     public Resource resource() {

@@ -31,7 +31,7 @@ class SpanRefTest {
     void aSpanHeldAsItsEncodingAnswersWhatDecisionsReadAndDecodesToTheSameSpan() {
         Span span = server500();
         SpanRef ref = SpanRef.encoded(Resource.getDefaultInstance(), InstrumentationScope.getDefaultInstance(), "",
-                "", span, span.toByteString());
+                "", span, span.toByteString(), true);
         assertThat(ref.isEncoded()).isTrue();
         assertThat(ref.parentless()).isFalse();
         assertThat(ref.remoteChild()).isTrue();
@@ -63,13 +63,31 @@ class SpanRefTest {
                 request.toByteString());
         TraceBatch built = new TraceBatch(request, 3, request.getSerializedSize(), CLIENT, 0);
 
-        List<SpanRef> fromBytes = new Arrivals(received).groups().stream().flatMap(g -> g.spans().stream()).toList();
-        List<SpanRef> fromMessages = new Arrivals(built).groups().stream().flatMap(g -> g.spans().stream()).toList();
+        List<SpanRef> fromBytes = new Arrivals(received, false).groups().stream().flatMap(g -> g.spans().stream()).toList();
+        List<SpanRef> fromMessages = new Arrivals(built, false).groups().stream().flatMap(g -> g.spans().stream()).toList();
 
         assertThat(fromBytes).hasSize(3).allSatisfy(r -> assertThat(r.isEncoded()).isTrue());
         assertThat(fromMessages).hasSize(3).allSatisfy(r -> assertThat(r.isEncoded()).isFalse());
         assertThat(fromBytes).extracting(SpanRef::span).containsExactlyElementsOf(
                 fromMessages.stream().map(SpanRef::span).toList());
-        assertThat(new Arrivals(received).bytes()).isEqualTo(new Arrivals(built).bytes());
+        assertThat(new Arrivals(received, false).bytes()).isEqualTo(new Arrivals(built, false).bytes());
+    }
+
+    @Test
+    void aTrueRootAboutToBeDecidedKeepsTheSpanItWasDecodedFromAndOtherSpansDoNot() {
+        Span root = Otlp.span("root", "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331");
+        Span child = root.toBuilder().setSpanId(Otlp.span("c", "0af7651916cd43dd8448eb211c80319c",
+                "00f067aa0ba902b7").getSpanId()).setParentSpanId(root.getSpanId()).build();
+        SpanRef keptRoot = SpanRef.encoded(Resource.getDefaultInstance(), InstrumentationScope.getDefaultInstance(),
+                "", "", root, root.toByteString(), true);
+        SpanRef keptChild = SpanRef.encoded(Resource.getDefaultInstance(), InstrumentationScope.getDefaultInstance(),
+                "", "", child, child.toByteString(), true);
+        SpanRef plainRoot = SpanRef.encoded(Resource.getDefaultInstance(), InstrumentationScope.getDefaultInstance(),
+                "", "", root, root.toByteString(), false);
+
+        assertThat(keptRoot.span()).as("not decoded again").isSameAs(root);
+        assertThat(keptChild.span()).as("a child is held as bytes and decoded when asked").isEqualTo(child)
+                .isNotSameAs(child);
+        assertThat(plainRoot.span()).isEqualTo(root).isNotSameAs(root);
     }
 }
