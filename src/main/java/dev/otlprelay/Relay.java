@@ -191,8 +191,11 @@ public final class Relay implements AutoCloseable {
             var sc = config.sampling();
             LOG.info("sampling is on: " + (sc.rulesFile() == null ? "no rules file" : "rules " + sc.rulesFile())
                     + ", " + sc.conditions().size() + " conditions" + (sc.xray() == null ? ""
-                    : ", X-Ray has its own rules") + "; traces are decided " + sc.decisionWait().toMillis() + " ms"
-                    + " after their root (GET /debug/sampling)");
+                    : ", X-Ray has its own rules") + "; " + (samplers.main().decidesOnRoot()
+                    && samplers.xray().decidesOnRoot() ? "traces are decided as their root arrives (the rules read "
+                    + "only the root), or " + sc.decisionWait().toMillis() + " ms after a root with a remote parent"
+                    : "traces are decided " + sc.decisionWait().toMillis() + " ms after their root (a condition "
+                    + "reads every span)") + " (GET /debug/sampling)");
         } else {
             LOG.info("sampling is off: every trace is kept (set RELAY_SAMPLING_RULES to apply X-Ray rules)");
         }

@@ -60,6 +60,8 @@ class SamplingIT {
                     "RELAY_SAMPLING_RULES", Path.of("config/sampling/xray.json").toAbsolutePath().toString());
             try (RelayProcess relay = RelayProcess.start(env)) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> relay.allOutput().contains("sampling is on"));
+                assertThat(relay.allOutput()).as("the seeds' rules read only the root")
+                        .contains("traces are decided as their root arrives");
                 sendTraces(grpcPort, 30);
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
                     String m = scrape(adminPort);
