@@ -1,7 +1,6 @@
 package dev.otlprelay.pipeline;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 
 /**
@@ -64,12 +63,7 @@ public final class TraceBatch implements Batch {
     public ExportTraceServiceRequest request() {
         ExportTraceServiceRequest r = request;
         if (r == null) {
-            try {
-                r = ExportTraceServiceRequest.parseFrom(encoded);
-            } catch (InvalidProtocolBufferException e) {
-                // These bytes decoded once already, when the request was received.
-                throw new IllegalStateException("a received request no longer decodes", e);
-            }
+            r = TraceWire.decodeAgain(ExportTraceServiceRequest.parser(), encoded, "a received request");
             request = r;
         }
         return r;

@@ -1,6 +1,8 @@
 package dev.otlprelay.pipeline;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
@@ -135,5 +137,19 @@ public final class TraceWire {
         int start = in.getTotalBytesRead();
         in.skipRawBytes(length);
         return whole.substring(start, start + length);
+    }
+
+    /**
+     * Decodes bytes that the relay decoded once already (received and validated) or encoded itself: held as bytes
+     * while they waited, decoded again when read. A failure is a bug, not bad input.
+     *
+     * @param what the message, for the exception ("a buffered span")
+     */
+    public static <T> T decodeAgain(Parser<T> parser, ByteString bytes, String what) {
+        try {
+            return parser.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(what + " no longer decodes", e);
+        }
     }
 }

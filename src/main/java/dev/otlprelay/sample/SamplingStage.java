@@ -278,7 +278,8 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
             return passthrough.accept(batch);
         }
         TraceBatch traces = (TraceBatch) batch;
-        Arrivals arrivals = new Arrivals(traces, everyRouteDecidesOnRoot());
+        boolean atRoot = everyRouteDecidesOnRoot();
+        Arrivals arrivals = new Arrivals(traces, atRoot);
         Handoff handoff = new Handoff();
         synchronized (lock) {
             if (stopped) {
@@ -313,7 +314,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
                 buffer.add(trace, group, now);
                 if (trace.spanCount() >= maxSpansPerTrace) {
                     decide(trace, Trigger.SPAN_LIMIT, handoff);
-                } else if (decidableAtRoot(trace)) {
+                } else if (atRoot && trace.root() != null && trace.root().parentless()) {
                     decide(trace, Trigger.ROOT, handoff);
                 }
             }
@@ -403,13 +404,9 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     }
 
     /**
-     * Whether the trace can be decided now: its true root (no parent) is held and every route's sampler decides
-     * from the root alone ({@link Sampler#decidesOnRoot()}), so no span still to come can change a decision.
+     * Whether no span still to come can change any route's decision once a trace's true root (no parent) is held:
+     * every route's sampler decides from the root alone ({@link Sampler#decidesOnRoot()}). Asked once per request.
      */
-    private boolean decidableAtRoot(BufferedTrace trace) {
-        return trace.root() != null && trace.root().parentless() && everyRouteDecidesOnRoot();
-    }
-
     private boolean everyRouteDecidesOnRoot() {
         for (Route route : routes) {
             if (!route.sampler().decidesOnRoot()) {

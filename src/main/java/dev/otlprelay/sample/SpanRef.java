@@ -1,7 +1,7 @@
 package dev.otlprelay.sample;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
+import dev.otlprelay.pipeline.TraceWire;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
@@ -92,12 +92,7 @@ public final class SpanRef {
     public Span span() {
         Span s = span;
         if (s == null) {
-            try {
-                s = Span.parseFrom(encoded);
-            } catch (InvalidProtocolBufferException e) {
-                // These bytes decoded once already, when the request was received.
-                throw new IllegalStateException("a buffered span no longer decodes", e);
-            }
+            s = TraceWire.decodeAgain(Span.parser(), encoded, "a buffered span");
             span = s;
         }
         return s;

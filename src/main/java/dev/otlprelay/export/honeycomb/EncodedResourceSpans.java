@@ -2,7 +2,7 @@ package dev.otlprelay.export.honeycomb;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
+import dev.otlprelay.pipeline.TraceWire;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,11 +47,6 @@ final class EncodedResourceSpans {
 
     /** Decodes one piece again (to split a batch Honeycomb found too large). */
     static ResourceSpans decode(ByteString piece) {
-        try {
-            return ResourceSpans.parseFrom(piece);
-        } catch (InvalidProtocolBufferException e) {
-            // Pieces are received bytes that already decoded once, or the relay's own encoding.
-            throw new IllegalStateException("a queued ResourceSpans no longer decodes", e);
-        }
+        return TraceWire.decodeAgain(ResourceSpans.parser(), piece, "a queued ResourceSpans");
     }
 }
