@@ -183,6 +183,15 @@ public final class ConfigLoader {
                 default -> null;
             }, false);
 
+    private static final Kind<XrayConfig.Documents> DOCUMENTS = new Kind<>("nested or per_span", s -> {
+        for (XrayConfig.Documents d : XrayConfig.Documents.values()) {
+            if (d.word().equalsIgnoreCase(s)) {
+                return d;
+            }
+        }
+        return null;
+    }, false);
+
     /** {@code xray.daemon_address}: empty means "not configured" (the default address is used). */
     private static final Kind<Optional<HostPort>> DAEMON_ADDRESS = new Kind<>(
             "host:port or \"tcp:host:port udp:host:port\", e.g. " + XrayConfig.defaults().daemonAddress(), s -> {
@@ -375,6 +384,11 @@ public final class ConfigLoader {
                     (long) x.maxDatagramsPerSecond(), Integer.toString(x.maxDatagramsPerSecond()));
             Field<Long> xrayQueue = field("xray", "queue_bytes", null, sizeAtLeast(MIB, x.queueBytes()),
                     x.queueBytes(), Long.toString(x.queueBytes()));
+            Field<XrayConfig.Documents> documents = field("xray", "documents", "RELAY_XRAY_DOCUMENTS", DOCUMENTS,
+                    x.documents(), x.documents().word());
+            Field<Long> maxSubsegments = field("xray", "max_subsegments_per_document", null,
+                    whole(1, 10_000, "", x.maxSubsegmentsPerDocument()), (long) x.maxSubsegmentsPerDocument(),
+                    Integer.toString(x.maxSubsegmentsPerDocument()));
 
             SamplingConfig sm = SamplingConfig.defaults();
             Field<Optional<Path>> rulesFile = field("sampling", "rules_file", "RELAY_SAMPLING_RULES",
@@ -471,7 +485,8 @@ public final class ConfigLoader {
                                     spoolMax.value(), segment.value())),
                     new XrayConfig(xrayEnabled.value(), daemon.value().orElse(x.daemonAddress()),
                             daemon.value().isPresent(), indexed.value(), indexAll.value(), annotateSampling.value(),
-                            Math.toIntExact(datagrams.value()), xrayQueue.value()),
+                            Math.toIntExact(datagrams.value()), xrayQueue.value(), documents.value(),
+                            Math.toIntExact(maxSubsegments.value())),
                     new SamplingConfig(rulesFile.value().orElse(null), reload.value(), decisionWait.value(),
                             traceTimeout.value(), Math.toIntExact(maxSpans.value()),
                             Math.toIntExact(maxLive.value()), maxBuffer.value(), Math.toIntExact(keptCache.value()),

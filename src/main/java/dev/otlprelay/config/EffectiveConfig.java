@@ -87,6 +87,8 @@ public final class EffectiveConfig {
         entry(y, "annotate_sampling", Boolean.toString(x.annotateSampling()));
         entry(y, "max_datagrams_per_second", Integer.toString(x.maxDatagramsPerSecond()));
         entry(y, "queue_bytes", Long.toString(x.queueBytes()));
+        entry(y, "documents", x.documents().word());
+        entry(y, "max_subsegments_per_document", Integer.toString(x.maxSubsegmentsPerDocument()));
         SamplingConfig sm = c.sampling();
         y.append("sampling:\n");
         entry(y, "rules_file", path(sm.rulesFile()) + (sm.active() ? "" : "    # no rules: every trace is kept"));

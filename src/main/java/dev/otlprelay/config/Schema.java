@@ -28,7 +28,8 @@ final class Schema {
                 "retry_max_backoff", "retry_max_elapsed", "request_timeout", "senders", "queue_bytes",
                 "ready_max_queue_age", "spool"));
         s.put("xray", List.of("enabled", "daemon_address", "indexed_attributes", "index_all_attributes",
-                "annotate_sampling", "max_datagrams_per_second", "queue_bytes"));
+                "annotate_sampling", "max_datagrams_per_second", "queue_bytes", "documents",
+                "max_subsegments_per_document"));
         s.put("sampling", List.of("rules_file", "reload_interval", "decision_wait", "trace_timeout",
                 "max_spans_per_trace", "max_live_traces", "max_buffer_bytes", "kept_cache_traces",
                 "dropped_filter_traces", "conditions", "xray"));
@@ -46,7 +47,7 @@ final class Schema {
     static final List<String> ENV_VARS = List.of("RELAY_CONFIG", "RELAY_HTTP_ADDRESS", "RELAY_GRPC_ADDRESS",
             "RELAY_ADMIN_ADDRESS", "RELAY_MAX_REQUEST_BYTES", "RELAY_MAX_INFLIGHT_BYTES", "HONEYCOMB_API_KEY",
             "HONEYCOMB_API_KEY_FILE", "HONEYCOMB_API_ENDPOINT", "HONEYCOMB_DATASET", "RELAY_SPOOL_DIR",
-            "AWS_XRAY_DAEMON_ADDRESS", "RELAY_SAMPLING_RULES");
+            "AWS_XRAY_DAEMON_ADDRESS", "RELAY_SAMPLING_RULES", "RELAY_XRAY_DOCUMENTS");
 
     private static final int MAX_SUGGESTION_DISTANCE = 3;
 

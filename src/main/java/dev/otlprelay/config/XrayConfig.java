@@ -20,20 +20,61 @@ import java.util.Objects;
  * @param maxDatagramsPerSecond pacing cap ({@code xray.max_datagrams_per_second}, default 20000: twice a busy
  *                           sidecar's load, so that a backlog drains; 0 = unpaced; see docs/xray.md)
  * @param queueBytes         bound of the X-Ray queue ({@code xray.queue_bytes}, default 64 MiB)
+ * @param documents          how spans become documents ({@code xray.documents}, env {@code RELAY_XRAY_DOCUMENTS},
+ *                           default {@code nested})
+ * @param maxSubsegmentsPerDocument subsegments nested in one document at most
+ *                           ({@code xray.max_subsegments_per_document}, default 100, as the X-Ray Java SDK streams)
  */
 public record XrayConfig(DebugExporterConfig.Mode enabled, HostPort daemonAddress, boolean daemonAddressSet,
                          List<String> indexedAttributes, boolean indexAllAttributes, boolean annotateSampling,
-                         int maxDatagramsPerSecond, long queueBytes) {
+                         int maxDatagramsPerSecond, long queueBytes, Documents documents,
+                         int maxSubsegmentsPerDocument) {
+
+    /** How spans become X-Ray documents. */
+    public enum Documents {
+        /**
+         * As the X-Ray SDKs send them: one document per service segment, its local subsegments nested in it; a
+         * subsegment whose parent is not among the spans exported with it is sent independent.
+         */
+        NESTED("nested"),
+        /** One document, and one datagram, per span: the output before nesting, byte for byte. */
+        PER_SPAN("per_span");
+
+        private final String word;
+
+        Documents(String word) {
+            this.word = word;
+        }
+
+        /** The word in YAML and {@code RELAY_XRAY_DOCUMENTS}. */
+        public String word() {
+            return word;
+        }
+    }
 
     public XrayConfig {
         Objects.requireNonNull(enabled, "enabled");
         Objects.requireNonNull(daemonAddress, "daemonAddress");
+        Objects.requireNonNull(documents, "documents");
+        if (maxSubsegmentsPerDocument < 1) {
+            throw new IllegalArgumentException("maxSubsegmentsPerDocument: " + maxSubsegmentsPerDocument
+                    + " (expected: >= 1)");
+        }
         indexedAttributes = List.copyOf(indexedAttributes);
     }
 
+    /** The X-Ray Java SDK's streaming threshold: a segment with more subsegments streams some out. */
+    public static final int DEFAULT_MAX_SUBSEGMENTS = 100;
+
     public static XrayConfig defaults() {
         return new XrayConfig(DebugExporterConfig.Mode.AUTO, new HostPort("127.0.0.1", 2000), false, List.of(),
-                false, false, 20_000, 64L * 1024 * 1024);
+                false, false, 20_000, 64L * 1024 * 1024, Documents.NESTED, DEFAULT_MAX_SUBSEGMENTS);
+    }
+
+    /** The same settings with {@code documents} and {@code maxSubsegmentsPerDocument} as given. */
+    public XrayConfig withDocuments(Documents documents, int maxSubsegmentsPerDocument) {
+        return new XrayConfig(enabled, daemonAddress, daemonAddressSet, indexedAttributes, indexAllAttributes,
+                annotateSampling, maxDatagramsPerSecond, queueBytes, documents, maxSubsegmentsPerDocument);
     }
 
     /** Whether X-Ray export runs, with {@code auto} resolved: on when an address was configured. */

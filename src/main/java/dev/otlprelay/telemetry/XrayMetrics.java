@@ -10,7 +10,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  *       {@code segment} or {@code subsegment}; their sum equals {@code datagrams_total{result="sent"}};</li>
  *   <li>{@code otlp_relay_xray_datagrams_total{result}} — {@code sent} and {@code failed} partition every datagram
  *       the exporter tried to send; {@code truncated} counts, in addition, those that were shrunk to fit;</li>
- *   <li>{@code otlp_relay_xray_bytes_total} — payload bytes of sent datagrams, protocol header included.</li>
+ *   <li>{@code otlp_relay_xray_bytes_total} — payload bytes of sent datagrams, protocol header included;</li>
+ *   <li>{@code otlp_relay_xray_spans_total{placement}} — spans in sent datagrams, by where each was placed:
+ *       {@code document} heads a segment document, {@code independent} heads an independent subsegment document,
+ *       {@code nested} is a subsegment inside another document. Their sum is the spans X-Ray was sent:
+ *       {@code otlp_relay_exporter_sent_spans_total{exporter="xray"}}.</li>
  * </ul>
  * Spans that never become a sent datagram are counted in {@code otlp_relay_dropped_spans_total{exporter="xray"}}
  * by {@link RelayMetrics#droppedSpans}.
@@ -25,6 +29,9 @@ public final class XrayMetrics {
     private final Counter failed;
     private final Counter truncated;
     private final Counter bytes;
+    private final Counter headsOfSegments;
+    private final Counter headsOfSubsegments;
+    private final Counter nested;
 
     public XrayMetrics(RelayMetrics metrics) {
         MeterRegistry registry = metrics.registry();
@@ -36,6 +43,16 @@ public final class XrayMetrics {
         // No base unit: Micrometer would append it ("..._bytes_bytes_total"); the name already says bytes.
         bytes = Counter.builder("otlp.relay.xray.bytes")
                 .description("Payload bytes of datagrams sent to the X-Ray daemon, header included")
+                .register(registry);
+        headsOfSegments = spans(registry, "document");
+        headsOfSubsegments = spans(registry, "independent");
+        nested = spans(registry, "nested");
+    }
+
+    private static Counter spans(MeterRegistry registry, String placement) {
+        return Counter.builder("otlp.relay.xray.spans").tag("placement", placement)
+                .description("Spans sent to the X-Ray daemon, by placement: heading a segment document (document), "
+                        + "heading an independent subsegment (independent), or nested in another document (nested)")
                 .register(registry);
     }
 
@@ -50,9 +67,13 @@ public final class XrayMetrics {
                 .register(registry);
     }
 
-    /** A document of the given type was sent. */
-    public void sent(boolean segment, int datagramBytes) {
+    /** A document of the given type was sent, holding {@code spans} spans: its head and those nested in it. */
+    public void sent(boolean segment, int datagramBytes, int spans) {
         (segment ? segments : subsegments).increment();
+        (segment ? headsOfSegments : headsOfSubsegments).increment();
+        if (spans > 1) {
+            nested.increment(spans - 1);
+        }
         sent.increment();
         bytes.increment(datagramBytes);
     }

@@ -61,6 +61,8 @@ class EffectiveConfigTest {
                   annotate_sampling: false
                   max_datagrams_per_second: 20000
                   queue_bytes: 67108864
+                  documents: nested
+                  max_subsegments_per_document: 100
                 sampling:
                   rules_file: ""    # no rules: every trace is kept
                   reload_interval: 5s

@@ -185,6 +185,28 @@ class XrayKeysTest extends ConfigFileTest {
         }
 
         @Test
+        void documentsAreNestedByDefaultAndPerSpanFromTheFileOrTheEnvironment() throws Exception {
+            assertThat(XrayConfig.defaults().documents()).isEqualTo(XrayConfig.Documents.NESTED);
+            assertThat(xray("xray:\n  documents: per_span\n").documents()).isEqualTo(XrayConfig.Documents.PER_SPAN);
+            assertThat(load("xray:\n  documents: per_span\n", Map.of("RELAY_XRAY_DOCUMENTS", "nested")).xray()
+                    .documents()).isEqualTo(XrayConfig.Documents.NESTED);
+            assertThat(load("", Map.of("RELAY_XRAY_DOCUMENTS", "PER_SPAN")).xray().documents())
+                    .isEqualTo(XrayConfig.Documents.PER_SPAN);
+            assertThat(problems("", Map.of("RELAY_XRAY_DOCUMENTS", "per-trace")))
+                    .containsExactly("RELAY_XRAY_DOCUMENTS: per-trace (expected: nested or per_span)");
+            assertThat(problems("xray:\n  documents: batch\n"))
+                    .containsExactly("xray.documents: batch (expected: nested or per_span)");
+        }
+
+        @Test
+        void maxSubsegmentsPerDocumentIsAtLeastOne() throws Exception {
+            assertThat(XrayConfig.defaults().maxSubsegmentsPerDocument()).isEqualTo(100);
+            assertThat(xray("xray:\n  max_subsegments_per_document: 1\n").maxSubsegmentsPerDocument()).isEqualTo(1);
+            assertThat(problems("xray:\n  max_subsegments_per_document: 0\n")).containsExactly(
+                    "xray.max_subsegments_per_document: 0 (expected: a whole number from 1 to 10000, e.g. 100)");
+        }
+
+        @Test
         void unknownXrayKeyGetsASuggestion() throws Exception {
             assertThat(problems("xray:\n  deamon_address: x:1\nx-ray: {}\n")).containsExactly(
                     "xray.deamon_address: unknown key (did you mean xray.daemon_address?)",

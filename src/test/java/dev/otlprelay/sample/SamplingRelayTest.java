@@ -3,6 +3,8 @@ package dev.otlprelay.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.otlprelay.support.FakeHoneycomb;
 import dev.otlprelay.support.TestRelay;
 import io.opentelemetry.api.common.AttributeKey;
@@ -26,9 +28,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -152,16 +156,29 @@ class SamplingRelayTest {
         return null;
     }
 
-    private int datagrams() throws Exception {
-        int n = 0;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The datagrams the daemon stand-in received, each as the number of spans its document holds. */
+    private List<Integer> datagrams() throws Exception {
+        List<Integer> spans = new ArrayList<>();
         while (true) {
+            DatagramPacket packet = new DatagramPacket(new byte[65_536], 65_536);
             try {
-                daemon.receive(new DatagramPacket(new byte[65_536], 65_536));
-                n++;
+                daemon.receive(packet);
             } catch (SocketTimeoutException e) {
-                return n;
+                return spans;
             }
+            String text = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+            spans.add(spansIn(JSON.readTree(text.substring(text.indexOf('\n') + 1))));
         }
+    }
+
+    private static int spansIn(JsonNode doc) {
+        int n = 1;
+        for (JsonNode sub : doc.path("subsegments")) {
+            n += spansIn(sub);
+        }
+        return n;
     }
 
     @Test
@@ -208,11 +225,14 @@ class SamplingRelayTest {
         assertThat(relay.metric("otlp_relay_sampler_traces_total", "rule", "Cruddur", "decision", "kept",
                 "destination", "honeycomb")).isPositive();
 
-        // X-Ray shares the decision: the same traces, one datagram per span.
+        // X-Ray shares the decision: the same traces, each handed on whole, so one document per trace with its
+        // children nested in the root's segment.
         int spansKept = traces.values().stream().mapToInt(List::size).sum();
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 relay.metric("otlp_relay_exporter_queue_spans", "exporter", "xray") == 0);
-        assertThat(datagrams()).isEqualTo(spansKept);
+        List<Integer> datagrams = datagrams();
+        assertThat(datagrams.stream().mapToInt(Integer::intValue).sum()).isEqualTo(spansKept);
+        assertThat(datagrams).hasSize(traces.size());
     }
 
     @Test
@@ -241,7 +261,7 @@ class SamplingRelayTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> honeycomb.spans().size() == 10);
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 relay.metric("otlp_relay_exporter_queue_spans", "exporter", "xray") == 0);
-        assertThat(datagrams()).isZero();
+        assertThat(datagrams()).isEmpty();
         assertThat(relay.metric("otlp_relay_exporter_sampled_out_spans_total", "exporter", "xray")).isEqualTo(10);
     }
 

@@ -132,10 +132,11 @@ public class XrayTranslateBenchmark {
             for (ScopeSpans ss : rs.getScopeSpansList()) {
                 for (Span span : ss.getSpansList()) {
                     bh.consume(encoder.encode(translator.translate(span, resource)));
-                    bh.consume(daemon.emitter.send(encoder.datagram()));
+                    daemon.emitter.send(encoder.datagram());
                 }
             }
         }
+        bh.consume(daemon.emitter.flush());
     }
 
     private void translateAndEncode(ExportTraceServiceRequest request, Blackhole bh) {

@@ -3,6 +3,7 @@ package dev.otlprelay.export.xray;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +33,15 @@ final class DatagramEncoder {
     static final byte[] HEADER = "{\"format\": \"json\", \"version\": 1}\n".getBytes(StandardCharsets.US_ASCII);
 
     enum Fit { WHOLE, TRUNCATED, TOO_LARGE }
+
+    /**
+     * Levels of subsegments nested in one another at most in a document. Each level is two levels of JSON (an array
+     * and an object) and Jackson refuses to write more than 1,000 (its {@code StreamWriteConstraints}), which must
+     * leave room for attribute values nested inside each document; SDKs nest a handful of levels.
+     */
+    static final int MAX_DEPTH = 64;
+
+    private static final SerializableString SUBSEGMENTS = JsonFields.name("subsegments");
 
     /** Makes the generators, with no separator between root values: one writes document after document. */
     static final JsonFactory JSON = new JsonFactoryBuilder()
@@ -80,6 +90,83 @@ final class DatagramEncoder {
         }
         sink.reset();
         return Fit.TOO_LARGE;
+    }
+
+    /**
+     * Encodes {@code head} with every document nested under it, whole (no shrinking: a tree that does not fit is
+     * split instead, see {@link DocumentSplitter}); false when it does not fit. The caller bounds the tree's depth.
+     */
+    boolean encodeTree(DocumentNode head) {
+        sink.reset();
+        boolean written = false;
+        try {
+            sink.write(HEADER, 0, HEADER.length);
+            JsonGenerator g = generator();
+            writeTree(g, head, 0);
+            g.flush();
+            written = true;
+            return true;
+        } catch (ByteSink.Full | TooDeep full) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (!written) {
+                abandon();
+            }
+        }
+    }
+
+    /** Thrown when a tree is nested deeper than {@link #MAX_DEPTH}: the tree does not fit, as when too large. */
+    private static final class TooDeep extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final TooDeep INSTANCE = new TooDeep();
+
+        private TooDeep() {
+            super("nested too deep", null, false, false);
+        }
+    }
+
+    private void writeTree(JsonGenerator g, DocumentNode node, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            throw TooDeep.INSTANCE;
+        }
+        SegmentDocument doc = node.doc;
+        doc.writeOpen(g, Limits.FULL, doc.annotations(), text, depth > 0);
+        if (node.hasChildren()) {
+            JsonFields.startArray(g, SUBSEGMENTS);
+            for (DocumentNode child : node.children()) {
+                writeTree(g, child, depth + 1);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    /**
+     * The bytes {@code doc} takes written whole as a nested subsegment, without its own nested documents, or
+     * {@link Integer#MAX_VALUE} when it alone fills a datagram. Leaves nothing for {@link #datagram()}.
+     */
+    int measure(SegmentDocument doc) {
+        sink.reset();
+        boolean written = false;
+        try {
+            JsonGenerator g = generator();
+            doc.writeOpen(g, Limits.FULL, doc.annotations(), text, true);
+            g.writeEndObject();
+            g.flush();
+            written = true;
+            return sink.size();
+        } catch (ByteSink.Full full) {
+            return Integer.MAX_VALUE;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            sink.reset();
+            if (!written) {
+                abandon();
+            }
+        }
     }
 
     /** Header and document of the last successful {@link #encode}; valid until the next one. */

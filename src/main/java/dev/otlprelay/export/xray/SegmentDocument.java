@@ -61,18 +61,34 @@ record SegmentDocument(boolean segment, String name, ByteString id, ByteString t
      */
     void write(JsonGenerator g, Limits limits, List<Annotations.Annotation> annotations, char[] text)
             throws IOException {
+        writeOpen(g, limits, annotations, text, false);
+        g.writeEndObject();
+    }
+
+    /**
+     * Writes the document's opening brace and every field of {@link #write}, and leaves the object open for a
+     * {@code subsegments} array and the closing brace.
+     *
+     * @param nested the document is a subsegment inside its parent's document: it names neither its trace, nor its
+     *               parent, nor its type, which the enclosing document says (as the X-Ray SDKs write nested
+     *               subsegments); every other field is the same as when the span is sent alone
+     */
+    void writeOpen(JsonGenerator g, Limits limits, List<Annotations.Annotation> annotations, char[] text,
+                   boolean nested) throws IOException {
         g.writeStartObject();
         JsonFields.string(g, NAME, name);
         g.writeFieldName(ID);
         g.writeString(text, 0, Ids.spanId(id, text));
-        g.writeFieldName(TRACE_ID);
-        g.writeString(text, 0, Ids.traceId(traceId, text));
-        if (parentId != null) {
-            g.writeFieldName(PARENT_ID);
-            g.writeString(text, 0, Ids.spanId(parentId, text));
-        }
-        if (!segment) {
-            JsonFields.string(g, TYPE, "subsegment");
+        if (!nested) {
+            g.writeFieldName(TRACE_ID);
+            g.writeString(text, 0, Ids.traceId(traceId, text));
+            if (parentId != null) {
+                g.writeFieldName(PARENT_ID);
+                g.writeString(text, 0, Ids.spanId(parentId, text));
+            }
+            if (!segment) {
+                JsonFields.string(g, TYPE, "subsegment");
+            }
         }
         g.writeFieldName(START_TIME);
         g.writeNumber(text, 0, seconds(startNanos, text));
@@ -108,7 +124,6 @@ record SegmentDocument(boolean segment, String name, ByteString id, ByteString t
         Annotations.write(g, annotations, limits.truncated() != null);
         writeMetadata(g, limits);
         writeLinks(g, limits, text);
-        g.writeEndObject();
     }
 
     /**

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.BitSet;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,8 +55,26 @@ final class UdpEmitter implements DatagramSender {
         this.nextLogNanos = now;
     }
 
+    private BitSet failures = new BitSet();
+    private int sinceFlush;
+
     @Override
-    public boolean send(ByteBuffer datagram) {
+    public void send(ByteBuffer datagram) {
+        int index = sinceFlush++;
+        if (!write(datagram)) {
+            failures.set(index);
+        }
+    }
+
+    @Override
+    public BitSet flush() {
+        BitSet result = failures;
+        failures = new BitSet();
+        sinceFlush = 0;
+        return result;
+    }
+
+    private boolean write(ByteBuffer datagram) {
         DatagramChannel ch = connected();
         if (ch == null) {
             return false;

@@ -2,6 +2,7 @@ package dev.otlprelay.export.xray;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.IntPredicate;
 
@@ -10,6 +11,9 @@ final class CapturingSender implements DatagramSender {
     final List<byte[]> datagrams = new ArrayList<>();
     private final IntPredicate fails;
     private int attempts;
+    private BitSet failed = new BitSet();
+    private int sinceFlush;
+    int flushes;
 
     CapturingSender() {
         this(i -> false);
@@ -21,14 +25,24 @@ final class CapturingSender implements DatagramSender {
     }
 
     @Override
-    public boolean send(ByteBuffer datagram) {
+    public void send(ByteBuffer datagram) {
+        int index = sinceFlush++;
         if (fails.test(attempts++)) {
-            return false;
+            failed.set(index);
+            return;
         }
         byte[] copy = new byte[datagram.remaining()];
         datagram.get(copy);
         datagrams.add(copy);
-        return true;
+    }
+
+    @Override
+    public BitSet flush() {
+        flushes++;
+        BitSet result = failed;
+        failed = new BitSet();
+        sinceFlush = 0;
+        return result;
     }
 
     @Override

@@ -101,6 +101,16 @@ class XrayAccountingTest {
         assertThat(enqueued).isEqualTo(expectedEnqueued);
         assertThat(sent + dropped + queued).as("sent %s + dropped %s + queued %s", sent, dropped, queued)
                 .isEqualTo(enqueued);
+        if (queued == 0) {
+            assertThat(placedSpans(scrape)).as("spans by placement").isEqualTo(sent);
+        }
+    }
+
+    /** Spans in sent datagrams, by placement, summed: what X-Ray was sent. */
+    static double placedSpans(String scrape) {
+        return value(scrape, "otlp_relay_xray_spans_total", "placement", "document")
+                + value(scrape, "otlp_relay_xray_spans_total", "placement", "independent")
+                + value(scrape, "otlp_relay_xray_spans_total", "placement", "nested");
     }
 
     private static double value(String scrape, String name, String... labels) {

@@ -35,9 +35,9 @@ class XrayExporterTest {
     }
 
     @Test
-    void countsEverySpanExactlyOnceAsSentFailedOrDropped() {
+    void countsEverySpanExactlyOnceAsSentFailedOrDroppedOneDatagramPerSpan() {
         CapturingSender everyThirdFails = new CapturingSender(i -> i % 3 == 2);
-        try (ExporterFixture fixture = new ExporterFixture(XraySpans.config(), everyThirdFails,
+        try (ExporterFixture fixture = new ExporterFixture(XraySpans.perSpan(), everyThirdFails,
                 DatagramEncoder.MAX_DATAGRAM_BYTES)) {
             Span[] spans = new Span[10];
             spans[0] = span("GET /", SpanKind.SPAN_KIND_SERVER, ROOT, null).build();

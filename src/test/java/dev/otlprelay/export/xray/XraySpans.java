@@ -92,15 +92,21 @@ final class XraySpans {
 
     static XrayConfig config(List<String> indexed, boolean indexAll, boolean annotateSampling) {
         return new XrayConfig(DebugExporterConfig.Mode.ON, new HostPort("127.0.0.1", 2000), true, indexed,
-                indexAll, annotateSampling, 0, 1L << 20);
+                indexAll, annotateSampling, 0, 1L << 20, XrayConfig.Documents.NESTED,
+                XrayConfig.DEFAULT_MAX_SUBSEGMENTS);
     }
 
     static XrayConfig config() {
         return config(List.of(), false, false);
     }
 
+    /** {@link #config()} with one document per span, as before nesting. */
+    static XrayConfig perSpan() {
+        return config().withDocuments(XrayConfig.Documents.PER_SPAN, XrayConfig.DEFAULT_MAX_SUBSEGMENTS);
+    }
+
     static XrayConfig daemonAt(int port, int perSecond) {
         return new XrayConfig(DebugExporterConfig.Mode.ON, new HostPort("127.0.0.1", port), true, List.of(),
-                false, false, perSecond, 1L << 20);
+                false, false, perSecond, 1L << 20, XrayConfig.Documents.NESTED, XrayConfig.DEFAULT_MAX_SUBSEGMENTS);
     }
 }
