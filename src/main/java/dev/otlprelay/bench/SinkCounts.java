@@ -22,6 +22,8 @@ final class SinkCounts {
     final LongAdder xrayDatagrams = new LongAdder();
     final LongAdder xraySegments = new LongAdder();
     final LongAdder xraySubsegments = new LongAdder();
+    /** Spans in valid datagrams: each document's head and every subsegment nested in it. */
+    final LongAdder xraySpans = new LongAdder();
     final LongAdder xrayInvalid = new LongAdder();
     final LongAdder nullRelayRequests = new LongAdder();
     final LongAdder nullRelayBytes = new LongAdder();
@@ -29,10 +31,11 @@ final class SinkCounts {
     String json() {
         return String.format(Locale.ROOT, "{\"honeycomb_spans\":%d,\"honeycomb_requests\":%d,\"honeycomb_bytes\":%d,"
                         + "\"honeycomb_bad_requests\":%d,\"honeycomb_no_key\":%d,\"passthrough_requests\":%d,"
-                        + "\"xray_datagrams\":%d,\"xray_segments\":%d,\"xray_subsegments\":%d,\"xray_invalid\":%d,"
+                        + "\"xray_datagrams\":%d,\"xray_segments\":%d,\"xray_subsegments\":%d,\"xray_spans\":%d,"
+                        + "\"xray_invalid\":%d,"
                         + "\"null_relay_requests\":%d,\"null_relay_bytes\":%d}",
                 honeycombSpans.sum(), honeycombRequests.sum(), honeycombBytes.sum(), honeycombBadRequests.sum(),
                 honeycombNoKey.sum(), passthroughRequests.sum(), xrayDatagrams.sum(), xraySegments.sum(),
-                xraySubsegments.sum(), xrayInvalid.sum(), nullRelayRequests.sum(), nullRelayBytes.sum());
+                xraySubsegments.sum(), xraySpans.sum(), xrayInvalid.sum(), nullRelayRequests.sum(), nullRelayBytes.sum());
     }
 }

@@ -15,8 +15,9 @@ import java.util.Arrays;
 
 /**
  * The X-Ray daemon's UDP socket, reduced to counting: each datagram must be the daemon's header line followed by
- * one JSON object that has {@code trace_id}, {@code id}, {@code name} and {@code start_time}. The JSON is
- * tokenised, not bound to objects, which costs a few microseconds per document.
+ * one JSON object that has {@code trace_id}, {@code id}, {@code name} and {@code start_time}; every subsegment nested
+ * in it (in {@code subsegments} arrays, at any depth) must have {@code id}, {@code name} and {@code start_time}, and
+ * counts as one more span. The JSON is tokenised, not bound to objects, which costs a few microseconds per document.
  */
 final class XrayDatagramCounter implements AutoCloseable {
     static final byte[] HEADER = "{\"format\": \"json\", \"version\": 1}\n".getBytes(StandardCharsets.US_ASCII);
@@ -59,10 +60,10 @@ final class XrayDatagramCounter implements AutoCloseable {
         }
     }
 
-    /** Counts one datagram of {@code length} bytes as a segment, a subsegment or invalid. */
+    /** Counts one datagram of {@code length} bytes as a segment, a subsegment or invalid, and the spans it holds. */
     void count(byte[] datagram, int length) {
-        Kind kind = check(datagram, length);
-        switch (kind) {
+        Checked checked = check(datagram, length);
+        switch (checked.kind()) {
             case SEGMENT -> counts.xraySegments.increment();
             case SUBSEGMENT -> counts.xraySubsegments.increment();
             case INVALID -> {
@@ -71,14 +72,21 @@ final class XrayDatagramCounter implements AutoCloseable {
             }
         }
         counts.xrayDatagrams.increment();
+        counts.xraySpans.add(checked.spans());
     }
 
     enum Kind { SEGMENT, SUBSEGMENT, INVALID }
 
-    static Kind check(byte[] datagram, int length) {
+    /** A datagram's kind (that of the document heading it) and the spans in it: the head and every nested one. */
+    record Checked(Kind kind, int spans) {
+        static final Checked INVALID = new Checked(Kind.INVALID, 0);
+    }
+
+    static Checked check(byte[] datagram, int length) {
         if (length <= HEADER.length || !Arrays.equals(datagram, 0, HEADER.length, HEADER, 0, HEADER.length)) {
-            return Kind.INVALID;
+            return Checked.INVALID;
         }
+        int spans = 1;
         boolean traceId = false;
         boolean id = false;
         boolean name = false;
@@ -86,11 +94,11 @@ final class XrayDatagramCounter implements AutoCloseable {
         boolean subsegment = false;
         try (JsonParser p = JSON.createParser(datagram, HEADER.length, length - HEADER.length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                return Kind.INVALID;
+                return Checked.INVALID;
             }
             for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
                 if (t != JsonToken.FIELD_NAME) {
-                    return Kind.INVALID;
+                    return Checked.INVALID;
                 }
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
@@ -101,19 +109,68 @@ final class XrayDatagramCounter implements AutoCloseable {
                     case "start_time" -> startTime = value == JsonToken.VALUE_NUMBER_FLOAT
                             || value == JsonToken.VALUE_NUMBER_INT;
                     case "type" -> subsegment = value == JsonToken.VALUE_STRING && "subsegment".equals(p.getText());
+                    case "subsegments" -> {
+                        int nested = nested(p, value);
+                        if (nested < 0) {
+                            return Checked.INVALID;
+                        }
+                        spans += nested;
+                    }
                     default -> p.skipChildren();
                 }
             }
             if (p.nextToken() != null) {
-                return Kind.INVALID;
+                return Checked.INVALID;
             }
         } catch (IOException e) {
-            return Kind.INVALID;
+            return Checked.INVALID;
         }
         if (!(traceId && id && name && startTime)) {
-            return Kind.INVALID;
+            return Checked.INVALID;
         }
-        return subsegment ? Kind.SUBSEGMENT : Kind.SEGMENT;
+        return new Checked(subsegment ? Kind.SUBSEGMENT : Kind.SEGMENT, spans);
+    }
+
+    /**
+     * Reads a {@code subsegments} array whose first token is {@code array}; returns the subsegments in it at any
+     * depth, or -1 when one lacks {@code id}, {@code name} or {@code start_time} or the array is not one of objects.
+     */
+    private static int nested(JsonParser p, JsonToken array) throws IOException {
+        if (array != JsonToken.START_ARRAY) {
+            return -1;
+        }
+        int spans = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t != JsonToken.START_OBJECT) {
+                return -1;
+            }
+            boolean id = false;
+            boolean name = false;
+            boolean startTime = false;
+            spans++;
+            for (JsonToken f = p.nextToken(); f != JsonToken.END_OBJECT; f = p.nextToken()) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "id" -> id = value == JsonToken.VALUE_STRING;
+                    case "name" -> name = value == JsonToken.VALUE_STRING;
+                    case "start_time" -> startTime = value == JsonToken.VALUE_NUMBER_FLOAT
+                            || value == JsonToken.VALUE_NUMBER_INT;
+                    case "subsegments" -> {
+                        int deeper = nested(p, value);
+                        if (deeper < 0) {
+                            return -1;
+                        }
+                        spans += deeper;
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (!(id && name && startTime)) {
+                return -1;
+            }
+        }
+        return spans;
     }
 
     @Override

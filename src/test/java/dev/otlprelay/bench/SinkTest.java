@@ -99,12 +99,18 @@ class SinkTest {
     }
 
     @Test
-    void countsWellFormedXrayDatagramsAndSetsAsideTheRest() throws Exception {
+    void countsWellFormedXrayDatagramsAndTheSpansNestedInThemAndSetsAsideTheRest() throws Exception {
         String header = "{\"format\": \"json\", \"version\": 1}\n";
+        String nested = "{\"name\":\"q\",\"id\":\"2a2b3c4d5e6f7081\",\"start_time\":1.478293361271E9}";
         List<String> datagrams = List.of(
                 header + "{\"name\":\"backend-flask\",\"id\":\"53995c3f42cd8ad8\",\"trace_id\":"
                         + "\"1-5759e988-bd862e3fe1be46a994272793\",\"start_time\":1.478293361271E9,"
-                        + "\"end_time\":1.478293361449E9,\"http\":{\"request\":{\"method\":\"GET\"}}}",
+                        + "\"end_time\":1.478293361449E9,\"http\":{\"request\":{\"method\":\"GET\"}},"
+                        + "\"subsegments\":[{\"name\":\"w\",\"id\":\"3a2b3c4d5e6f7081\",\"start_time\":1,"
+                        + "\"subsegments\":[" + nested + "," + nested + "]}]}",
+                header + "{\"name\":\"nested without a name\",\"id\":\"53995c3f42cd8ad8\",\"trace_id\":"
+                        + "\"1-5759e988-bd862e3fe1be46a994272793\",\"start_time\":1,"
+                        + "\"subsegments\":[{\"id\":\"3a2b3c4d5e6f7081\",\"start_time\":1}]}",
                 header + "{\"name\":\"SELECT\",\"id\":\"1a2b3c4d5e6f7081\",\"trace_id\":"
                         + "\"1-5759e988-bd862e3fe1be46a994272793\",\"start_time\":1.478293361271E9,"
                         + "\"type\":\"subsegment\",\"parent_id\":\"53995c3f42cd8ad8\"}",
@@ -120,7 +126,8 @@ class SinkTest {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(counts("honeycomb"))
                 .contains("\"xray_datagrams\":2,").contains("\"xray_segments\":1,")
-                .contains("\"xray_subsegments\":1,").contains("\"xray_invalid\":3,"));
+                .contains("\"xray_subsegments\":1,").contains("\"xray_spans\":5,")
+                .contains("\"xray_invalid\":4,"));
     }
 
     @Test

@@ -323,7 +323,7 @@ class XrayNestingTest {
     /**
      * {@code per_span} writes what the exporter wrote before nesting existed, byte for byte: the datagrams of a
      * fixed corpus (the load generator's Flask traces, 10 % failing, with three annotation settings) hash to what
-     * the exporter of commit 098d26c produced for them. A change to FlaskTraces changes the corpus and so these
+     * the exporter of commit 2636774 produced for them. A change to FlaskTraces changes the corpus and so these
      * digests; record them again from that commit then.
      */
     @Test
