@@ -31,10 +31,8 @@ import dev.otlprelay.sample.Route;
 import dev.otlprelay.sample.SamplingStage;
 import dev.otlprelay.sample.xrayrules.DestinationSamplers;
 import dev.otlprelay.telemetry.RelayMetrics;
+import dev.otlprelay.transport.SocketTransport;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -58,6 +56,8 @@ public final class Relay implements AutoCloseable {
 
     private final RelayConfig config;
     private final RelayMetrics metrics = new RelayMetrics();
+    /** Epoll where it loads, else NIO: for the listeners and the X-Ray sender alike. */
+    private final SocketTransport transport = SocketTransport.best();
     private final Admission admission;
     private final Ingest ingest;
     private final DestinationSamplers samplers;
@@ -103,8 +103,8 @@ public final class Relay implements AutoCloseable {
             destinations.add(new HoneycombDestination(config.honeycomb(), metrics));
         }
         if (config.xray().exportEnabled()) {
-            destinations.add(new ExportQueue(new XrayExporter(config.xray(), metrics), config.xray().queueBytes(),
-                    metrics));
+            destinations.add(new ExportQueue(new XrayExporter(config.xray(), metrics, transport),
+                    config.xray().queueBytes(), metrics));
         }
         List<Exporter> exporters = new ArrayList<>(extraExporters);
         if (config.debugExporterOn()) {
@@ -129,16 +129,15 @@ public final class Relay implements AutoCloseable {
             ingest = new Ingest(sampling, metrics, receiver.retryAfter());
         }
 
-        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-accept", true),
-                NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("relay-io", true),
-                NioIoHandler.newFactory());
+        boss = transport.group(1, "relay-accept");
+        workers = transport.group(0, "relay-io");
         http = new HttpReceiver(receiver.httpAddress(), this::grpcBoundAddress, ingest, admission, metrics,
-                receiver.maxRequestBytes(), boss, workers);
+                receiver.maxRequestBytes(), transport, boss, workers);
         grpc = new GrpcReceiver(receiver.grpcAddress(), this::httpBoundAddress, ingest, admission, metrics,
-                receiver.maxGrpcMessageBytes(), boss, workers);
+                receiver.maxGrpcMessageBytes(), transport, boss, workers);
         admin = new AdminServer(config.admin().address(), metrics, readiness, () -> EffectiveConfig.render(config),
-                sampling == null ? SamplingDebug.OFF : new SamplingView(samplers, sampling), boss, workers);
+                sampling == null ? SamplingDebug.OFF : new SamplingView(samplers, sampling), transport, boss,
+                workers);
 
         readiness.add("shutdown", () -> stopping ? "the relay is shutting down" : null);
         readiness.add("listeners", () -> http.isBound() && grpc.isBound() ? null : "OTLP listeners are not bound");
@@ -185,7 +184,7 @@ public final class Relay implements AutoCloseable {
         }
         LOG.info("otlp-relay listening: OTLP/HTTP " + httpBoundAddress() + ", OTLP/gRPC " + grpcBoundAddress()
                 + ", admin " + hostPort(config.admin().address().host(), admin.port())
-                + " (/metrics /healthz /readyz)");
+                + " (/metrics /healthz /readyz); socket transport " + transport.describe());
         describeExports();
         if (sampling != null) {
             var sc = config.sampling();

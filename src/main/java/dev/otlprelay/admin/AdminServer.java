@@ -11,7 +11,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import dev.otlprelay.transport.SocketTransport;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -45,6 +45,7 @@ public final class AdminServer implements AutoCloseable {
     private final SamplingDebug sampling;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final SocketTransport transport;
     /** Scraping renders every meter: keep that off the event loops the receivers share. */
     private final ExecutorService scrapes = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "admin-scrape");
@@ -54,7 +55,8 @@ public final class AdminServer implements AutoCloseable {
     private Channel listener;
 
     public AdminServer(HostPort address, RelayMetrics metrics, Readiness readiness, Supplier<String> configSummary,
-                       SamplingDebug sampling, EventLoopGroup boss, EventLoopGroup workers) {
+                       SamplingDebug sampling, SocketTransport transport, EventLoopGroup boss,
+                       EventLoopGroup workers) {
         this.sampling = sampling;
         this.address = address;
         this.metrics = metrics;
@@ -62,12 +64,13 @@ public final class AdminServer implements AutoCloseable {
         this.configSummary = configSummary;
         this.boss = boss;
         this.workers = workers;
+        this.transport = transport;
     }
 
     public void start() throws InterruptedException {
         listener = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -11,16 +11,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import dev.otlprelay.transport.SocketTransport;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,10 +38,10 @@ final class Sink implements AutoCloseable {
 
     private final SinkOptions options;
     private final SinkCounts counts = new SinkCounts();
-    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sink-accept",
-            true), NioIoHandler.newFactory());
-    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("sink-io",
-            true), NioIoHandler.newFactory());
+    /** The relay's own transport, so that the null relay is a floor measured on the same footing. */
+    private final SocketTransport transport = SocketTransport.best();
+    private final EventLoopGroup boss = transport.group(1, "sink-accept");
+    private final EventLoopGroup workers = transport.group(2, "sink-io");
     private final Map<String, HostPort> bound = new LinkedHashMap<>();
     private Channel honeycomb;
     private Channel nullRelay;
@@ -97,7 +94,7 @@ final class Sink implements AutoCloseable {
     }
 
     private Channel http(HostPort address, Supplier<ChannelHandler[]> handlers) throws InterruptedException {
-        return new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        return new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

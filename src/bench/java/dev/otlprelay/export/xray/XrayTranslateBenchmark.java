@@ -2,6 +2,7 @@ package dev.otlprelay.export.xray;
 
 import dev.otlprelay.bench.FlaskTraces;
 import dev.otlprelay.config.HostPort;
+import dev.otlprelay.transport.SocketTransport;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -89,7 +90,7 @@ public class XrayTranslateBenchmark {
             socket = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = ((InetSocketAddress) socket.getLocalAddress()).getPort();
             emitter = new UdpEmitter(new HostPort(InetAddress.getLoopbackAddress().getHostAddress(), port),
-                    Pacer.perSecond(0));
+                    Pacer.perSecond(0), System::nanoTime, SocketTransport.best());
         }
 
         @TearDown(Level.Trial)

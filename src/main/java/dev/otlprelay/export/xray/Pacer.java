@@ -61,6 +61,27 @@ final class Pacer {
         this.creditedNanos = clock.getAsLong();
     }
 
+    /** Takes a token if one is there without waiting: whether the next datagram may go now. */
+    boolean tryAcquire() {
+        if (nanosPerToken == 0) {
+            return true;
+        }
+        credit(clock.getAsLong());
+        if (tokens == 0) {
+            return false;
+        }
+        tokens--;
+        return true;
+    }
+
+    /** Spends every token there is: the next datagram waits as it would after a full bucket went back to back. */
+    void drain() {
+        if (nanosPerToken != 0) {
+            credit(clock.getAsLong());
+            tokens = 0;
+        }
+    }
+
     /** Returns when the next datagram may go. An interrupted thread is not held back (shutdown drains fast). */
     void acquire() {
         if (nanosPerToken == 0) {

@@ -7,6 +7,7 @@ import dev.otlprelay.pipeline.DropReason;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.telemetry.RelayMetrics;
 import dev.otlprelay.telemetry.XrayMetrics;
+import dev.otlprelay.transport.SocketTransport;
 import io.micrometer.core.instrument.Counter;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -50,9 +51,10 @@ public final class XrayExporter implements Exporter {
     /** Spans of the batch being sent that do not fit in a datagram even alone and shrunk. */
     private int tooLargeSpans;
 
-    public XrayExporter(XrayConfig config, RelayMetrics metrics) {
-        this(config, metrics, new UdpEmitter(config.daemonAddress(), Pacer.perSecond(config.maxDatagramsPerSecond())),
-                DatagramEncoder.MAX_DATAGRAM_BYTES);
+    /** The exporter as the relay runs it: datagrams to {@code config.daemonAddress()} on {@code transport}. */
+    public XrayExporter(XrayConfig config, RelayMetrics metrics, SocketTransport transport) {
+        this(config, metrics, new UdpEmitter(config.daemonAddress(), Pacer.perSecond(config.maxDatagramsPerSecond()),
+                System::nanoTime, transport), DatagramEncoder.MAX_DATAGRAM_BYTES);
     }
 
     XrayExporter(XrayConfig config, RelayMetrics metrics, DatagramSender sender, int maxDatagramBytes) {

@@ -28,7 +28,7 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import dev.otlprelay.transport.SocketTransport;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -62,10 +62,12 @@ public final class GrpcReceiver implements AutoCloseable {
     private final int maxMessageBytes;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final SocketTransport transport;
     private Server server;
 
     public GrpcReceiver(HostPort address, Supplier<String> httpAddress, Ingest ingest, Admission admission,
-                        RelayMetrics metrics, int maxMessageBytes, EventLoopGroup boss, EventLoopGroup workers) {
+                        RelayMetrics metrics, int maxMessageBytes, SocketTransport transport, EventLoopGroup boss,
+                        EventLoopGroup workers) {
         this.address = address;
         this.httpAddress = httpAddress;
         this.ingest = ingest;
@@ -74,6 +76,7 @@ public final class GrpcReceiver implements AutoCloseable {
         this.maxMessageBytes = maxMessageBytes;
         this.boss = boss;
         this.workers = workers;
+        this.transport = transport;
     }
 
     public void start() throws IOException {
@@ -82,7 +85,7 @@ public final class GrpcReceiver implements AutoCloseable {
                                 InternalProtocolNegotiators.serverPlaintext(), httpAddress)))
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
-                .channelType(NioServerSocketChannel.class)
+                .channelType(transport.serverChannel())
                 // Handlers never block: they decode and hand on to bounded queues, so the event loop can run them.
                 .directExecutor()
                 .maxInboundMessageSize(maxMessageBytes)

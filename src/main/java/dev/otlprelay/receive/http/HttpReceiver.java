@@ -13,7 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import dev.otlprelay.transport.SocketTransport;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -40,11 +40,13 @@ public final class HttpReceiver implements AutoCloseable {
     private final long maxRequestBytes;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final SocketTransport transport;
     private final ChannelGroup connections = new DefaultChannelGroup("otlp-http", GlobalEventExecutor.INSTANCE);
     private Channel listener;
 
     public HttpReceiver(HostPort address, Supplier<String> grpcAddress, Ingest ingest, Admission admission,
-                        RelayMetrics metrics, long maxRequestBytes, EventLoopGroup boss, EventLoopGroup workers) {
+                        RelayMetrics metrics, long maxRequestBytes, SocketTransport transport, EventLoopGroup boss,
+                        EventLoopGroup workers) {
         this.address = address;
         this.grpcAddress = grpcAddress;
         this.ingest = ingest;
@@ -53,12 +55,13 @@ public final class HttpReceiver implements AutoCloseable {
         this.maxRequestBytes = maxRequestBytes;
         this.boss = boss;
         this.workers = workers;
+        this.transport = transport;
     }
 
     public void start() throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

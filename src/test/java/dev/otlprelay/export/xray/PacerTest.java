@@ -61,6 +61,31 @@ class PacerTest {
     }
 
     @Test
+    void tryAcquireTakesATokenOnlyWhenOneIsThereAndNeverSleeps() {
+        Pacer pacer = pacer(10_000);
+        for (int i = 0; i < Pacer.MAX_BURST; i++) {
+            assertThat(pacer.tryAcquire()).isTrue();
+        }
+        assertThat(pacer.tryAcquire()).as("the bucket is empty").isFalse();
+        assertThat(sleeps).isZero();
+        now += 100_000; // one token's worth at 10,000/s
+        assertThat(pacer.tryAcquire()).isTrue();
+        assertThat(pacer.tryAcquire()).isFalse();
+        assertThat(Pacer.perSecond(0).tryAcquire()).as("unpaced").isTrue();
+    }
+
+    @Test
+    void drainingMakesTheNextDatagramWaitAsAfterAFullBucket() {
+        Pacer pacer = pacer(10_000);
+        pacer.acquire();
+        pacer.drain();
+        assertThat(pacer.tryAcquire()).isFalse();
+        pacer.acquire();
+        assertThat(sleeps).isEqualTo(1);
+        assertThat(slept).as("half a bucket's worth").isEqualTo(Pacer.MAX_BURST / 2 * 100_000L);
+    }
+
+    @Test
     void oversleepingDoesNotLowerTheRate() {
         oversleep = 1_000_000; // 1 ms late every time: ten tokens' worth at 10,000/s
         int datagrams = 100_000;

@@ -10,6 +10,7 @@ import com.google.protobuf.ByteString;
 import dev.otlprelay.export.ExportQueue;
 import dev.otlprelay.support.TestRelay;
 import dev.otlprelay.telemetry.RelayMetrics;
+import dev.otlprelay.transport.SocketTransport;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.io.IOException;
@@ -31,8 +32,8 @@ class XrayAccountingTest {
             closedPort = s.getLocalPort();
         }
         try (RelayMetrics metrics = new RelayMetrics()) {
-            ExportQueue queue = new ExportQueue(new XrayExporter(XraySpans.daemonAt(closedPort, 0), metrics),
-                    1L << 20, metrics);
+            ExportQueue queue = new ExportQueue(new XrayExporter(XraySpans.daemonAt(closedPort, 0), metrics,
+                    SocketTransport.best()), 1L << 20, metrics);
             queue.start();
             for (int batch = 0; batch < 3; batch++) {
                 queue.accept(XraySpans.batch(flask(), children(10)));
