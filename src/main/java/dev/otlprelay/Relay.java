@@ -46,8 +46,9 @@ import java.util.logging.Logger;
 
 /**
  * The composition root: builds every stage from a {@link RelayConfig} and wires them
- * receive → sample → export. Starts downstream first (exporters, then admin, then receivers) and stops
- * upstream first, so no stage ever hands work to one that is not running. {@link #stop()} is safe to call twice.
+ * receive → sample → export. Binds its ports first, refusing requests ({@code starting}, 503) until the exporters and
+ * the sampler run, and stops upstream first, so no stage ever hands work to one that is not running; a relay whose
+ * ports are taken fails before it touches its spool. {@link #stop()} is safe to call twice.
  */
 public final class Relay implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Relay.class.getName());
@@ -72,6 +73,7 @@ public final class Relay implements AutoCloseable {
     private final GrpcReceiver grpc;
     private final AdminServer admin;
     private volatile boolean stopping;
+    private volatile boolean started;
     private boolean stopped;
 
     /** A relay as users run it: the exporters the configuration asks for. */
@@ -139,7 +141,9 @@ public final class Relay implements AutoCloseable {
                 sampling == null ? SamplingDebug.OFF : new SamplingView(samplers, sampling), transport, boss,
                 workers);
 
-        readiness.add("shutdown", () -> stopping ? "the relay is shutting down" : null);
+        ingest.refuseUntilOpen();
+        readiness.add("shutdown", () -> stopping ? "the relay is shutting down" : started ? null
+                : "the relay is starting");
         readiness.add("listeners", () -> http.isBound() && grpc.isBound() ? null : "OTLP listeners are not bound");
         for (Destination d : destinations) {
             readiness.add(d.name(), d::notReadyReason);
@@ -158,7 +162,15 @@ public final class Relay implements AutoCloseable {
     }
 
     public void start() {
+        // The ports first, refusing requests until the destinations run: a relay whose ports are taken (a second
+        // one started by mistake) fails here, before it opens, locks or replays anything of its spool.
+        String listener = "admin " + config.admin().address();
         try {
+            admin.start();
+            listener = "OTLP/HTTP " + config.receiver().httpAddress();
+            http.start();
+            listener = "OTLP/gRPC " + config.receiver().grpcAddress();
+            grpc.start();
             for (Destination d : destinations) {
                 d.start();
             }
@@ -167,19 +179,21 @@ public final class Relay implements AutoCloseable {
                 long every = config.sampling().reloadInterval().toMillis();
                 reloads.scheduleWithFixedDelay(samplers::checkForChanges, every, every, TimeUnit.MILLISECONDS);
             }
-            admin.start();
-            http.start();
-            grpc.start();
+            ingest.open();
+            started = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop();
             throw new IllegalStateException("interrupted while starting", e);
         } catch (IOException e) {
             stop();
-            throw new UncheckedIOException("could not bind " + config.receiver().grpcAddress() + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException("could not bind " + listener + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             stop();
+            if (isBindFailure(e)) {
+                throw new UncheckedIOException("could not bind " + listener + ": " + e.getMessage(),
+                        new IOException(e));
+            }
             throw e;
         }
         LOG.info("otlp-relay listening: OTLP/HTTP " + httpBoundAddress() + ", OTLP/gRPC " + grpcBoundAddress()
@@ -214,6 +228,16 @@ public final class Relay implements AutoCloseable {
             LOG.info("debug exporter is on: one line per received batch (debug.enabled: "
                     + config.debug().enabled().name().toLowerCase() + ")");
         }
+    }
+
+    /** Netty and grpc-java wrap "Address already in use" in runtime exceptions of their own. */
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String httpBoundAddress() {

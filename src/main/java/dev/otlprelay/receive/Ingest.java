@@ -34,6 +34,8 @@ public final class Ingest {
     private final RelayMetrics metrics;
     private final Duration retryAfter;
     private volatile boolean closing;
+    /** Set while the relay binds its ports before its destinations run: requests are refused, to be retried. */
+    private volatile boolean starting;
 
     public Ingest(BatchConsumer next, RelayMetrics metrics, Duration retryAfter) {
         this.next = next;
@@ -44,6 +46,25 @@ public final class Ingest {
     /** From now on every request is answered "unavailable, retry later": the relay is shutting down. */
     public void close() {
         closing = true;
+    }
+
+    /**
+     * Until {@link #open()}, every request is answered "unavailable, retry later" (reason {@code starting}): the
+     * listeners are bound before the destinations start (so that a relay whose ports are taken fails before it
+     * touches its spool), and nothing may reach a destination before it runs.
+     */
+    public void refuseUntilOpen() {
+        starting = true;
+    }
+
+    /** Takes requests from now on (unless closed). */
+    public void open() {
+        starting = false;
+    }
+
+    /** Why a request is refused before it is read, or null when the relay takes requests. */
+    private String unavailable() {
+        return closing ? "shutting_down" : starting ? "starting" : null;
     }
 
     public Duration retryAfter() {
@@ -62,8 +83,9 @@ public final class Ingest {
                                                  ClientContext client) {
         String transport = client.transport();
         metrics.requestBytes(transport).record(length);
-        if (closing) {
-            return done(refuse(transport, "shutting_down"));
+        String unavailable = unavailable();
+        if (unavailable != null) {
+            return done(refuse(transport, unavailable));
         }
         ExportTraceServiceRequest request;
         try {
@@ -136,8 +158,9 @@ public final class Ingest {
                                                       int length, Encoding encoding, ClientContext client) {
         String transport = client.transport();
         metrics.requestBytes(transport).record(length);
-        if (closing) {
-            return done(refuse(transport, "shutting_down"));
+        String unavailable = unavailable();
+        if (unavailable != null) {
+            return done(refuse(transport, unavailable));
         }
         try {
             checkDecodes(signal, body, offset, length, encoding);
@@ -167,6 +190,7 @@ public final class Ingest {
         metrics.refusedRequests(transport, reason).increment();
         String message = switch (reason) {
             case "shutting_down" -> "the relay is shutting down; retry against another instance or later";
+            case "starting" -> "the relay is starting; retry after the delay";
             case "queue_full" -> "a destination's queue is full; retry after the delay";
             case "admission" -> "the relay is at its in-flight byte budget; retry after the delay";
             case "spool_unavailable" -> "the relay could not make the data durable (spool full or failing); "

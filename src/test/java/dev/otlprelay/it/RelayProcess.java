@@ -50,6 +50,21 @@ public final class RelayProcess implements AutoCloseable {
         return new RelayProcess(pb.start());
     }
 
+    /** Free loopback ports for one relay's listeners, and the environment that gives them to it. */
+    public record Ports(int httpPort, int grpcPort, int adminPort) {
+        public static Ports free() throws IOException {
+            return new Ports(freePort(), freePort(), freePort());
+        }
+
+        public Map<String, String> env(Map<String, String> base) {
+            Map<String, String> env = new java.util.HashMap<>(base);
+            env.put("RELAY_HTTP_ADDRESS", "127.0.0.1:" + httpPort);
+            env.put("RELAY_GRPC_ADDRESS", "127.0.0.1:" + grpcPort);
+            env.put("RELAY_ADMIN_ADDRESS", "127.0.0.1:" + adminPort);
+            return env;
+        }
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

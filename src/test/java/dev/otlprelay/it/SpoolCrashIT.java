@@ -5,19 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.otlprelay.support.FakeHoneycomb;
 import dev.otlprelay.support.TestRelay;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
-import io.opentelemetry.proto.trace.v1.Span;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.ReadWriteSpan;
-import io.opentelemetry.sdk.trace.ReadableSpan;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.SpanProcessor;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,10 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,14 +46,16 @@ class SpoolCrashIT {
                     "RELAY_SPOOL_DIR", spool.toString()));
 
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            Ports first = Ports.free();
+            RelayProcess.Ports first = RelayProcess.Ports.free();
             try (RelayProcess relay = RelayProcess.start(first.env(env), "run", "--config", config.toString())) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> relay.allOutput().contains("otlp-relay listening"));
                 AtomicBoolean sending = new AtomicBoolean(true);
-                Thread sender = new Thread(() -> sendUntilStopped(first.httpPort, acknowledged, sending));
+                Thread sender = new Thread(() -> AcknowledgingSender.sendUntilStopped(first.httpPort(), acknowledged, sending));
                 sender.start();
                 await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 2_000);
-                assertThat(honeycomb.attempts()).as("Honeycomb was tried and refused").isPositive();
+                // The relay tries Honeycomb after it acknowledges (from the spool), not before: wait for the attempt.
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(honeycomb.attempts())
+                        .as("Honeycomb was tried and refused").isPositive());
                 relay.process.destroyForcibly(); // SIGKILL: no shutdown hook, no drain
                 assertThat(relay.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 sending.set(false);
@@ -79,13 +64,13 @@ class SpoolCrashIT {
             assertThat(honeycomb.spans()).as("nothing got through during the outage").isEmpty();
 
             honeycomb.answer(FakeHoneycomb.Behaviour.ok());
-            Ports second = Ports.free();
+            RelayProcess.Ports second = RelayProcess.Ports.free();
             try (RelayProcess relay = RelayProcess.start(second.env(env), "run", "--config", config.toString())) {
-                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(spanIds(honeycomb.spans()))
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(AcknowledgingSender.spanIds(honeycomb.spans()))
                         .containsAll(acknowledged));
                 assertThat(relay.allOutput()).contains("spool: replayed");
                 assertThat(relay.allOutput()).doesNotContain(KEY);
-                String metrics = scrape(second.adminPort);
+                String metrics = scrape(second.adminPort());
                 double enqueued = TestRelay.Scrape.value(metrics, "otlp_relay_exporter_enqueued_spans_total",
                         "exporter", "honeycomb");
                 double sent = TestRelay.Scrape.value(metrics, "otlp_relay_exporter_sent_spans_total",
@@ -98,82 +83,9 @@ class SpoolCrashIT {
         }
     }
 
-    /** Exports batches of 50 spans, one at a time, recording the ids of every batch the relay acknowledged. */
-    private static void sendUntilStopped(int httpPort, Set<String> acknowledged, AtomicBoolean sending) {
-        List<SpanData> ended = new ArrayList<>();
-        SdkTracerProvider provider = SdkTracerProvider.builder()
-                .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "backend-flask")))
-                .addSpanProcessor(new Collecting(ended)).build();
-        Tracer tracer = provider.get("spool-it");
-        OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
-                .setEndpoint("http://127.0.0.1:" + httpPort + "/v1/traces")
-                .setTimeout(Duration.ofSeconds(5)).build();
-        try {
-            while (sending.get()) {
-                ended.clear();
-                for (int i = 0; i < 50; i++) {
-                    tracer.spanBuilder("GET /api/activities/home").startSpan().end();
-                }
-                List<SpanData> batch = List.copyOf(ended);
-                CompletableResultCode result = exporter.export(batch).join(10, TimeUnit.SECONDS);
-                if (result.isSuccess()) {
-                    for (SpanData s : batch) {
-                        acknowledged.add(s.getSpanId());
-                    }
-                }
-            }
-        } finally {
-            exporter.shutdown().join(5, TimeUnit.SECONDS);
-            provider.shutdown().join(5, TimeUnit.SECONDS);
-        }
-    }
-
-    private static Set<String> spanIds(List<Span> spans) {
-        Set<String> ids = new HashSet<>();
-        for (Span s : spans) {
-            ids.add(HexFormat.of().formatHex(s.getSpanId().toByteArray()));
-        }
-        return ids;
-    }
-
     private static String scrape(int adminPort) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
                 + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private record Ports(int httpPort, int grpcPort, int adminPort) {
-        static Ports free() throws Exception {
-            return new Ports(RelayProcess.freePort(), RelayProcess.freePort(), RelayProcess.freePort());
-        }
-
-        Map<String, String> env(Map<String, String> base) {
-            Map<String, String> env = new java.util.HashMap<>(base);
-            env.put("RELAY_HTTP_ADDRESS", "127.0.0.1:" + httpPort);
-            env.put("RELAY_GRPC_ADDRESS", "127.0.0.1:" + grpcPort);
-            env.put("RELAY_ADMIN_ADDRESS", "127.0.0.1:" + adminPort);
-            return env;
-        }
-    }
-
-    /** Hands every ended span to the test, which exports them itself so that it sees each export's result. */
-    private record Collecting(List<SpanData> ended) implements SpanProcessor {
-        @Override
-        public void onStart(Context parentContext, ReadWriteSpan span) {
-        }
-
-        @Override
-        public boolean isStartRequired() {
-            return false;
-        }
-
-        @Override
-        public void onEnd(ReadableSpan span) {
-            ended.add(span.toSpanData());
-        }
-
-        @Override
-        public boolean isEndRequired() {
-            return true;
-        }
-    }
 }

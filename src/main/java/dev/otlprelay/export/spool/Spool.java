@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * {@code maxBytes}; a directory already over the bound at open (a lowered {@code max_bytes}) refuses appends
  * until delivery brings it under.
  *
- * <p>One process per directory: two spools writing one directory would corrupt each other's segments.
+ * <p>One spool per directory: {@link DirectoryLock} refuses a second one, in this process or another, before it
+ * reads or deletes anything (two spools in one directory would delete and corrupt each other's segments).
  */
 public final class Spool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Spool.class.getName());
@@ -31,18 +32,37 @@ public final class Spool implements AutoCloseable {
     private final SpoolWriter writer;
     private final Thread thread;
     private final List<SpoolRecord> recovered;
+    private final DirectoryLock lock;
+    private final Path dir;
 
-    private Spool(Segments segments, SpoolWriter writer, List<SpoolRecord> recovered, Path dir) {
+    private Spool(Segments segments, SpoolWriter writer, List<SpoolRecord> recovered, Path dir, DirectoryLock lock) {
+        this.lock = lock;
+        this.dir = dir;
         this.segments = segments;
         this.writer = writer;
         this.recovered = recovered;
-        this.thread = new Thread(writer, "spool-writer " + dir);
+        // The directory stays locked until the writer has written its last byte.
+        this.thread = new Thread(() -> {
+            try {
+                writer.run();
+            } finally {
+                release(lock, dir);
+            }
+        }, "spool-writer " + dir);
         this.thread.setDaemon(true);
     }
 
+    private static void release(DirectoryLock lock, Path dir) {
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warning(() -> "spool " + dir + ": could not release the directory's lock (" + e + ")");
+        }
+    }
+
     /**
-     * Opens (creating the directory if needed) and scans existing segments; never throws for corrupt data (skips
-     * it, counts it). Throws IOException only if the directory is unusable.
+     * Opens (creating the directory if needed), locks the directory and scans existing segments; never throws for
+     * corrupt data (skips it, counts it). Throws IOException if the directory is unusable or another relay holds it.
      */
     public static Spool open(SpoolConfig config, SpoolListener listener) throws IOException {
         return open(config, listener, ChannelSync.FORCE);
@@ -65,18 +85,20 @@ public final class Spool implements AutoCloseable {
             throw new IOException("honeycomb.spool.dir: " + dir + " is not writable (expected: a directory the "
                     + "relay can write)");
         }
+        // Before anything in the directory is read or deleted: another relay may be writing it.
+        DirectoryLock lock = DirectoryLock.take(dir);
         TreeSet<Integer> logs = new TreeSet<>();
         TreeSet<Integer> acks = new TreeSet<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.forEach(f -> {
-                RecordFormat.logNumber(f).ifPresent(logs::add);
-                RecordFormat.ackNumber(f).ifPresent(acks::add);
-            });
-        }
         Segments segments = new Segments(config.maxBytes());
         RecoveredRecords recovered = new RecoveredRecords();
         Segment active;
         try {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.forEach(f -> {
+                    RecordFormat.logNumber(f).ifPresent(logs::add);
+                    RecordFormat.ackNumber(f).ifPresent(acks::add);
+                });
+            }
             recover(dir, logs, acks, segments, recovered, guarded);
             int last = Math.max(logs.isEmpty() ? 0 : logs.last(), acks.isEmpty() ? 0 : acks.last());
             if (last + 1 == Integer.MAX_VALUE) {
@@ -88,9 +110,11 @@ public final class Spool implements AutoCloseable {
             segments.activate(active);
         } catch (IOException | RuntimeException e) {
             segments.all().forEach(Segment::closeChannels);
+            release(lock, dir);
             throw e;
         }
-        Spool spool = new Spool(segments, new SpoolWriter(config, sync, guarded, segments, active), recovered, dir);
+        Spool spool = new Spool(segments, new SpoolWriter(config, sync, guarded, segments, active), recovered, dir,
+                lock);
         spool.thread.start();
         if (!recovered.isEmpty()) {
             LOG.info(() -> "spool " + dir + ": " + recovered.size() + " records to replay, "
@@ -195,7 +219,15 @@ public final class Spool implements AutoCloseable {
         return recovered;
     }
 
-    /** Bytes of the segment files on disk, with their ack files. */
+    /**
+     * Releases the directory's lock without closing: what a process crash does (the operating system releases its
+     * locks), for tests that restart a spool in the same process. The spool must not be written afterwards.
+     */
+    void releaseLockAsACrashWould() {
+        release(lock, dir);
+    }
+
+    /** Bytes of the segment files on disk, with their ack files (not the lock file). */
     public long diskBytes() {
         return segments.diskBytes();
     }

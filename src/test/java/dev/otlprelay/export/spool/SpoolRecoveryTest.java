@@ -120,7 +120,9 @@ class SpoolRecoveryTest {
         Spool crashed = Spool.open(never, SpoolListener.NONE);
         try {
             List<Long> ids = appendAll(crashed, 20);
-            // No close: nothing was fsynced; a restarted process reads the same page cache.
+            // No close: nothing was fsynced; a restarted process reads the same page cache. The crash also ends the
+            // process's hold on the directory, which the operating system releases.
+            crashed.releaseLockAsACrashWould();
             RecordingListener listener = new RecordingListener();
             try (Spool restarted = Spool.open(never, listener)) {
                 assertThat(ids(restarted.recovered())).isEqualTo(ids);
