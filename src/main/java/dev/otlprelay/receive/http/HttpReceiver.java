@@ -16,6 +16,8 @@ import io.netty.channel.socket.SocketChannel;
 import dev.otlprelay.transport.SocketTransport;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -26,7 +28,9 @@ import java.util.function.Supplier;
  * The OTLP/HTTP listener (default port 4318). Its pipeline, per connection:
  * <pre>
  *   ProtocolSniffer ─┬─ HTTP/1.1: HttpServerCodec → IdleStateHandler → OtlpHttpHandler
- *                    └─ HTTP/2:   Http2FrameCodec → GrpcOnHttpPortHandler (tells gRPC clients where to go)
+ *                    └─ HTTP/2 (h2c, prior knowledge): Http2FrameCodec → Http2MultiplexHandler, per stream
+ *                         Http2StreamRouter ─┬─ OTLP/HTTP: Http2StreamFrameToHttpObjectCodec → OtlpHttpHandler
+ *                                            └─ gRPC: answered with where gRPC goes
  * </pre>
  */
 public final class HttpReceiver implements AutoCloseable {
@@ -86,8 +90,17 @@ public final class HttpReceiver implements AutoCloseable {
 
         @Override
         public void http2(ChannelHandlerContext sniffer) {
-            sniffer.pipeline().addAfter(sniffer.name(), "grpc-hint", new GrpcOnHttpPortHandler(grpcAddress));
+            // The frame codec first: the multiplexer finds it when added. One child channel per stream, each
+            // routed by its content type: OTLP/HTTP served, gRPC told where to go.
             sniffer.pipeline().addAfter(sniffer.name(), "h2", Http2FrameCodecBuilder.forServer().build());
+            sniffer.pipeline().addAfter("h2", "h2-streams", new Http2MultiplexHandler(
+                    new ChannelInitializer<Http2StreamChannel>() {
+                        @Override
+                        protected void initChannel(Http2StreamChannel stream) {
+                            stream.pipeline().addLast("route", new Http2StreamRouter(grpcAddress,
+                                    () -> new OtlpHttpHandler(ingest, admission, metrics, maxRequestBytes)));
+                        }
+                    }));
         }
     }
 
