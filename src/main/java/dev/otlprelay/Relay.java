@@ -262,21 +262,29 @@ public final class Relay implements AutoCloseable {
         }
         stopped = true;
         stopping = true;
+        // One deadline for the whole stop, from the signal: closing, draining and the final accounting all fit in
+        // shutdown.drain_timeout, which fits in a container's stop window (docker stop: 10 s, then SIGKILL).
+        Duration drain = config.shutdown().drainTimeout();
+        long start = System.nanoTime();
+        long deadline = start + drain.toNanos();
+        // Kept for what comes after the drain: closing the destinations, the final counts and their log line.
+        long finalNanos = Math.min(FINAL_MARGIN.toNanos(), drain.toNanos() / 10);
         ingest.close();
         http.closeListener();
         grpc.closeListener();
-        http.close();
-        grpc.close();
-        Duration drain = config.shutdown().drainTimeout();
-        long deadline = System.nanoTime() + drain.toNanos();
+        // Requests already being read get a share of the time to be answered; new ones are refused meanwhile.
+        Duration requests = Duration.ofNanos(Math.min(REQUESTS_MARGIN.toNanos(), drain.toNanos() / 5));
+        http.close(requests);
+        grpc.close(remaining(start + 2 * requests.toNanos()));
+        long drainDeadline = deadline - finalNanos;
         long lost = 0;
         if (sampling != null) {
             reloads.shutdownNow();
             // Decides every held trace (reason shutdown) and hands it on before the destinations drain.
-            lost += sampling.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            lost += sampling.stop(remaining(drainDeadline));
         }
         for (Destination d : destinations) {
-            lost += d.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            lost += d.drain(remaining(drainDeadline));
         }
         for (Destination d : destinations) {
             d.close();
@@ -296,6 +304,15 @@ public final class Relay implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** What closing the listeners may take of the drain deadline at most: requests already being read finish. */
+    private static final Duration REQUESTS_MARGIN = Duration.ofSeconds(1);
+    /** What is kept of the drain deadline for closing the destinations and the final accounting. */
+    private static final Duration FINAL_MARGIN = Duration.ofMillis(500);
+
+    private static Duration remaining(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
     }
 
     public boolean isReady() {

@@ -21,6 +21,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,6 +158,21 @@ class DeploymentFilesTest {
         List<String> test = strings(relay.path("healthcheck").path("test"));
         assertThat(test).first().isEqualTo("CMD");
         assertThat(test.subList(1, test.size())).isEqualTo(healthcheck().command());
+    }
+
+    @Test
+    void composeGivesTheRelaysWholeStopTheTimeItTakesBeforeSigkill() {
+        // docker stop and compose down send SIGKILL after stop_grace_period (10 s when unset).
+        JsonNode grace = service(RELAY).path("stop_grace_period");
+        assertThat(grace.isMissingNode()).as("stop_grace_period is set, so that the two are changed together")
+                .isFalse();
+        java.util.regex.Matcher m = Pattern.compile("(\\d+)s").matcher(grace.asText());
+        assertThat(m.matches()).as("stop_grace_period in whole seconds: %s", grace.asText()).isTrue();
+        Duration window = Duration.ofSeconds(Long.parseLong(m.group(1)));
+        assertThat(window).as("stop_grace_period %s", grace.asText())
+                .isGreaterThanOrEqualTo(defaults.shutdown().drainTimeout().plusSeconds(2));
+        assertThat(defaults.shutdown().drainTimeout()).as("the default fits Docker's own 10 s with room to exit")
+                .isLessThanOrEqualTo(Duration.ofSeconds(8));
     }
 
     @Test

@@ -40,7 +40,7 @@ class ConfigLoaderTest extends ConfigFileTest {
             assertThat(c.honeycomb().dataset()).isNull();
             assertThat(c.debug().enabled()).isEqualTo(DebugExporterConfig.Mode.AUTO);
             assertThat(c.debugExporterOn()).isTrue();
-            assertThat(c.shutdown().drainTimeout()).isEqualTo(Duration.ofSeconds(15));
+            assertThat(c.shutdown().drainTimeout()).isEqualTo(Duration.ofSeconds(8));
         }
 
         @Test

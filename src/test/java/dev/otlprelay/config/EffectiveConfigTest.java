@@ -77,7 +77,7 @@ class EffectiveConfigTest {
                 debug:
                   enabled: auto    # resolves to on (Honeycomb and X-Ray export are off)
                 shutdown:
-                  drain_timeout: 15s
+                  drain_timeout: 8s
                 """);
     }
 

@@ -3,6 +3,8 @@ package dev.otlprelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.otlprelay.support.FakeHoneycomb;
 import dev.otlprelay.support.TestRelay;
 import io.opentelemetry.api.common.AttributeKey;
@@ -25,6 +27,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -81,18 +84,32 @@ class SamplingIT {
                     });
                 });
                 int datagrams = 0;
+                int xraySpans = 0;
                 try {
                     while (true) {
-                        daemon.receive(new DatagramPacket(new byte[65_536], 65_536));
+                        DatagramPacket packet = new DatagramPacket(new byte[65_536], 65_536);
+                        daemon.receive(packet);
+                        String text = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+                        xraySpans += spansIn(new ObjectMapper().readTree(text.substring(text.indexOf('\n') + 1)));
                         datagrams++;
                     }
                 } catch (SocketTimeoutException done) {
                     // nothing more
                 }
-                assertThat(datagrams).as("X-Ray gets the same kept spans").isEqualTo(honeycomb.spans().size());
+                assertThat(xraySpans).as("X-Ray gets the same kept spans").isEqualTo(honeycomb.spans().size());
+                assertThat(datagrams).as("each kept trace, handed on whole, is one document").isEqualTo(traces.size());
                 assertThat(relay.terminate(Duration.ofSeconds(30))).isZero();
             }
         }
+    }
+
+    /** The document's head and every subsegment nested in it. */
+    private static int spansIn(JsonNode doc) {
+        int n = 1;
+        for (JsonNode sub : doc.path("subsegments")) {
+            n += spansIn(sub);
+        }
+        return n;
     }
 
     private static void sendTraces(int grpcPort, int traces) {

@@ -529,14 +529,20 @@ public final class HoneycombDestination implements Destination {
             Thread.currentThread().interrupt();
             result = new HoneycombClient.Result(HoneycombClient.Outcome.RETRYABLE, 0, null, 0, "interrupted");
         } catch (RuntimeException e) {
-            result = new HoneycombClient.Result(HoneycombClient.Outcome.PERMANENT, 0, null, 0, e.toString());
+            // Only the exception's type: the JDK client's messages can quote a header, and a header can be the key.
+            result = new HoneycombClient.Result(HoneycombClient.Outcome.PERMANENT, 0, null, 0,
+                    "the HTTP client failed (" + e.getClass().getName() + ")");
         }
         synchronized (lock) {
             inFlight--;
             if (retry) {
                 retriesInFlight--;
             }
-            settle(o, result);
+            if (!stopped) {
+                settle(o, result);
+            }
+            // Else the drain deadline has counted this batch already, as dropped or left in the spool: counting its
+            // outcome too would count it twice (and hold negative bytes). Its spool records stay unacknowledged.
             lock.notifyAll();
         }
     }

@@ -37,6 +37,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -117,10 +118,15 @@ public final class GrpcReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    /** Stops taking calls and waits at most {@code wait} for those in progress, then cancels them. */
+    public void close(Duration wait) {
         if (server != null) {
             server.shutdown();
             try {
-                if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                if (!server.awaitTermination(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS)) {
                     server.shutdownNow();
                 }
             } catch (InterruptedException e) {

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -122,7 +123,12 @@ public final class HttpReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    /** Stops accepting and closes every connection, waiting for that at most {@code wait}. */
+    public void close(Duration wait) {
         closeListener();
-        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        connections.close().awaitUninterruptibly(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
     }
 }
