@@ -25,7 +25,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
@@ -47,12 +51,16 @@ public final class AdminServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final SocketTransport transport;
     /** Scraping renders every meter: keep that off the event loops the receivers share. */
-    private final ExecutorService scrapes = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "admin-scrape");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService scrapes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            // Bounded: an explain request may hold 4 MiB while it waits; beyond this the admin port answers 503.
+            new ArrayBlockingQueue<>(MAX_WAITING), r -> {
+                Thread t = new Thread(r, "admin-scrape");
+                t.setDaemon(true);
+                return t;
+            });
     private Channel listener;
+    /** Slow admin requests (scrapes, explanations) waiting for the admin thread, at most. */
+    static final int MAX_WAITING = 8;
 
     public AdminServer(HostPort address, RelayMetrics metrics, Readiness readiness, Supplier<String> configSummary,
                        SamplingDebug sampling, SocketTransport transport, EventLoopGroup boss,
@@ -109,7 +117,7 @@ public final class AdminServer implements AutoCloseable {
                 byte[] body = new byte[request.content().readableBytes()];
                 request.content().readBytes(body);
                 // Explaining decodes and matches a whole request: off the event loop.
-                scrapes.execute(() -> {
+                offLoop(ctx, keepAlive, () -> {
                     SamplingDebug.Answer a = sampling.explain(body);
                     send(ctx, keepAlive, HttpResponseStatus.valueOf(a.status()), JSON, a.json());
                 });
@@ -121,7 +129,7 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
             switch (path) {
-                case "/metrics" -> scrapes.execute(() -> send(ctx, keepAlive, HttpResponseStatus.OK,
+                case "/metrics" -> offLoop(ctx, keepAlive, () -> send(ctx, keepAlive, HttpResponseStatus.OK,
                         "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
                 case "/healthz" -> send(ctx, keepAlive, HttpResponseStatus.OK, "text/plain", "ok\n");
                 case "/readyz" -> {
@@ -135,8 +143,8 @@ public final class AdminServer implements AutoCloseable {
                 }
                 case "/debug/config" -> send(ctx, keepAlive, HttpResponseStatus.OK, "text/plain",
                         configSummary.get());
-                case "/debug/sampling" -> scrapes.execute(() -> send(ctx, keepAlive, HttpResponseStatus.OK, JSON,
-                        sampling.describe()));
+                case "/debug/sampling" -> offLoop(ctx, keepAlive, () -> send(ctx, keepAlive, HttpResponseStatus.OK,
+                        JSON, sampling.describe()));
                 case "/" -> send(ctx, keepAlive, HttpResponseStatus.OK, "text/plain",
                         "otlp-relay admin\n  /metrics       Prometheus metrics\n  /healthz       liveness\n"
                                 + "  /readyz        readiness\n  /debug/config  effective configuration (secrets as"
@@ -145,6 +153,16 @@ public final class AdminServer implements AutoCloseable {
                 default -> send(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "text/plain", "no admin endpoint at "
                         + path + " (expected: /metrics, /healthz, /readyz, /debug/config, /debug/sampling or "
                         + EXPLAIN + ")\n");
+            }
+        }
+
+        /** Runs slow work on the admin thread; 503 when {@value #MAX_WAITING} requests are waiting already. */
+        private void offLoop(ChannelHandlerContext ctx, boolean keepAlive, Runnable work) {
+            try {
+                scrapes.execute(work);
+            } catch (RejectedExecutionException busy) {
+                send(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
+                        "the admin endpoint is busy: " + MAX_WAITING + " requests are waiting; retry later\n");
             }
         }
 

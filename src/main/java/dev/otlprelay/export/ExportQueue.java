@@ -76,7 +76,9 @@ public final class ExportQueue implements Destination {
     @Override
     public Acceptance accept(Batch batch) {
         enqueued.increment(batch.spanCount());
+        boolean shutdown;
         synchronized (this) {
+            shutdown = closed;
             // A destination that pushes back was asked hasRoomFor() first; a concurrent request may overshoot the
             // capacity by one batch, which is bounded by the admission budget.
             boolean full = queuedBytes + batch.sizeBytes() > capacityBytes && !exporter.pushesBack();
@@ -89,7 +91,8 @@ public final class ExportQueue implements Destination {
                 return Acceptance.ACCEPTED;
             }
         }
-        drop(batch, DropReason.QUEUE_FULL);
+        // A closed queue is the relay stopping, not a full one.
+        drop(batch, shutdown ? DropReason.SHUTDOWN : DropReason.QUEUE_FULL);
         return Acceptance.ACCEPTED;
     }
 
@@ -136,7 +139,9 @@ public final class ExportQueue implements Destination {
                 delivered = true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
+                // An Error too: it would otherwise end this thread, leaving the batch counted nowhere and the queue
+                // stalled. The batch is counted as failed and the next one is tried.
                 LOG.log(Level.WARNING, exporter.name() + ": dropping " + batch.spanCount() + " spans: " + e);
             }
             synchronized (this) {

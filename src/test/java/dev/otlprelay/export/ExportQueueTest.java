@@ -1,0 +1,85 @@
+package dev.otlprelay.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.otlprelay.pipeline.Batch;
+import dev.otlprelay.pipeline.ClientContext;
+import dev.otlprelay.pipeline.TraceBatch;
+import dev.otlprelay.support.Otlp;
+import dev.otlprelay.support.TestRelay;
+import dev.otlprelay.telemetry.RelayMetrics;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The queue every destination but Honeycomb sits behind: each span counted once, whatever the exporter does. */
+class ExportQueueTest {
+
+    private static TraceBatch batch(int spans) {
+        ExportTraceServiceRequest r = Otlp.validRequest(spans);
+        return new TraceBatch(r, spans, r.getSerializedSize(), new ClientContext("http", null, null), 0);
+    }
+
+    private static double value(RelayMetrics metrics, String name, String... labels) {
+        return TestRelay.Scrape.value(metrics.scrape(), name, labels);
+    }
+
+    /** Throws an Error on its first batch and delivers the others. */
+    private static final class FailingOnce implements Exporter {
+        final List<Batch> delivered = new CopyOnWriteArrayList<>();
+        private boolean failed;
+
+        @Override
+        public String name() {
+            return "flaky";
+        }
+
+        @Override
+        public int export(Batch batch) {
+            if (!failed) {
+                failed = true;
+                throw new StackOverflowError("an exporter bug");
+            }
+            delivered.add(batch);
+            return 0;
+        }
+    }
+
+    @Test
+    void anErrorInAnExporterCountsItsBatchAsFailedAndTheQueueGoesOn() {
+        try (RelayMetrics metrics = new RelayMetrics()) {
+            FailingOnce exporter = new FailingOnce();
+            ExportQueue queue = new ExportQueue(exporter, 1L << 20, metrics);
+            queue.start();
+            queue.accept(batch(3));
+            queue.accept(batch(2));
+            await().atMost(Duration.ofSeconds(10)).until(() -> exporter.delivered.size() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> queue.queuedSpans() == 0);
+
+            assertThat(value(metrics, "otlp_relay_dropped_spans_total", "exporter", "flaky", "reason",
+                    "export_failed")).isEqualTo(3);
+            assertThat(value(metrics, "otlp_relay_exporter_sent_spans_total", "exporter", "flaky")).isEqualTo(2);
+            queue.close();
+        }
+    }
+
+    @Test
+    void aBatchOfferedToAClosedQueueIsCountedAsShutdownNotQueueFull() {
+        try (RelayMetrics metrics = new RelayMetrics()) {
+            FailingOnce exporter = new FailingOnce();
+            ExportQueue queue = new ExportQueue(exporter, 1L << 20, metrics);
+            queue.start();
+            queue.drain(Duration.ZERO);
+            queue.accept(batch(4));
+
+            assertThat(value(metrics, "otlp_relay_dropped_spans_total", "exporter", "flaky", "reason", "shutdown"))
+                    .isEqualTo(4);
+            assertThat(value(metrics, "otlp_relay_dropped_spans_total", "exporter", "flaky", "reason",
+                    "queue_full")).isZero();
+            queue.close();
+        }
+    }
+}
