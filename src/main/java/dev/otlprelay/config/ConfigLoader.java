@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.Mark;
@@ -202,6 +203,9 @@ public final class ConfigLoader {
                 return udp == null ? null : Optional.of(udp);
             }, false);
 
+    private static final String STATUS = "an HTTP status from 400 to 599 other than 413 (split, not retried), e.g. 500";
+    private static final String STATUS_LIST = "a list of HTTP statuses, or one string of them separated by commas, "
+            + "e.g. [429, 500, 502, 503, 504]";
     private static final String ATTRIBUTE_LIST = "a list of attribute keys, or one string of keys separated by commas";
 
     private static final Kind<DebugExporterConfig.Mode> MODE = new Kind<>("auto, true or false",
@@ -352,6 +356,7 @@ public final class ConfigLoader {
                     rt.attemptTimeout(), Values.formatDuration(rt.attemptTimeout()));
             Field<Long> senders = field("honeycomb", "senders", null, whole(1, 64, "", rt.senders()),
                     (long) rt.senders(), Integer.toString(rt.senders()));
+            Field<Set<Integer>> retryOn = statusList("honeycomb", "retry_on", rt.retryOn());
             Field<Long> queueBytes = field("honeycomb", "queue_bytes", null, sizeAtLeast(MIB, h.queueBytes()),
                     h.queueBytes(), Long.toString(h.queueBytes()));
             Field<Duration> readyAge = field("honeycomb", "ready_max_queue_age", null, POSITIVE_DURATION,
@@ -479,7 +484,7 @@ public final class ConfigLoader {
                                     Math.toIntExact(batchSpans.value()), batchBytes.value()),
                             new HoneycombConfig.RetryConfig(initialBackoff.value(), multiplier.value(),
                                     jitter.value(), maxBackoff.value(), maxElapsed.value(), requestTimeout.value(),
-                                    Math.toIntExact(senders.value())),
+                                    Math.toIntExact(senders.value()), retryOn.value()),
                             queueBytes.value(), readyAge.value(),
                             new SpoolConfig(spoolDir.value().orElse(null), fsync.value(), fsyncInterval.value(),
                                     spoolMax.value(), segment.value())),
@@ -759,6 +764,55 @@ public final class ConfigLoader {
                 }
             }
             return valid ? new Field<>(path, node.toString(), List.copyOf(names), true) : Field.invalid(path);
+        }
+
+        /**
+         * A YAML list of HTTP statuses, or one string of them separated by commas: each from 400 to 599 but 413
+         * (which splits the batch instead).
+         */
+        private Field<Set<Integer>> statusList(String section, String key, Set<Integer> dflt) {
+            String path = section + "." + key;
+            JsonNode node = fileValue(section, key);
+            if (node == null) {
+                return new Field<>(path, dflt.toString(), dflt, true);
+            }
+            List<String> items = new ArrayList<>();
+            List<String> paths = new ArrayList<>();
+            if (node.isArray()) {
+                int i = 0;
+                for (JsonNode item : node) {
+                    String itemPath = path + "[" + i++ + "]";
+                    String text = fileText(itemPath, item, STATUS, false);
+                    if (text == null) {
+                        return Field.invalid(path);
+                    }
+                    items.add(text.strip());
+                    paths.add(itemPath);
+                }
+            } else {
+                String text = fileText(path, node, STATUS_LIST, false);
+                if (text == null) {
+                    return Field.invalid(path);
+                }
+                for (String part : text.split(",")) {
+                    if (!part.isBlank()) {
+                        items.add(part.strip());
+                        paths.add(path);
+                    }
+                }
+            }
+            Set<Integer> statuses = new TreeSet<>();
+            boolean valid = true;
+            for (int i = 0; i < items.size(); i++) {
+                Long status = Values.parseWhole(items.get(i), 400, 599);
+                if (status == null || status == 413) {
+                    problem(paths.get(i) + ": " + Values.show(items.get(i)) + " (expected: " + STATUS + ")");
+                    valid = false;
+                } else {
+                    statuses.add(status.intValue());
+                }
+            }
+            return valid ? new Field<>(path, node.toString(), statuses, true) : Field.invalid(path);
         }
 
         /** honeycomb.api_key, HONEYCOMB_API_KEY or HONEYCOMB_API_KEY_FILE; never puts the key in a message. */

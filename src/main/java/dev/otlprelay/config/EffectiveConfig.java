@@ -56,6 +56,7 @@ public final class EffectiveConfig {
         entry(y, "retry_max_elapsed", Values.formatDuration(rt.maxElapsed()));
         entry(y, "request_timeout", Values.formatDuration(rt.attemptTimeout()));
         entry(y, "senders", Integer.toString(rt.senders()));
+        entry(y, "retry_on", rt.retryOn().toString());
         entry(y, "queue_bytes", Long.toString(h.queueBytes()));
         entry(y, "ready_max_queue_age", Values.formatDuration(h.readyMaxQueueAge()));
         SpoolConfig sp = h.spool();

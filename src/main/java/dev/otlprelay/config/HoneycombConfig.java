@@ -1,7 +1,11 @@
 package dev.otlprelay.config;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Optional;
 
 /**
@@ -67,20 +71,28 @@ public record HoneycombConfig(Optional<Secret> apiKey, String apiEndpoint, Strin
      * {@code honeycomb.retry_*}: exponential backoff from {@code initialBackoff} (5s) times {@code multiplier}
      * (1.5) with ±{@code jitter} (0.5 = ±50 %), at most {@code maxBackoff} (30s) between attempts, giving up
      * after {@code maxElapsed} (300s); each attempt times out after {@code attemptTimeout} (10s); at most
-     * {@code senders} (4) batches are in flight at once.
+     * {@code senders} (4) batches are in flight at once. {@code retryOn} ({@code honeycomb.retry_on}) are the
+     * HTTP statuses retried besides timeouts and connection errors: the OTLP specification's 429, 502, 503 and 504,
+     * and 500 too, since a relay whose user turned the spool on asked not to lose acknowledged data to a server's
+     * error.
      */
     public record RetryConfig(Duration initialBackoff, double multiplier, double jitter, Duration maxBackoff,
-                              Duration maxElapsed, Duration attemptTimeout, int senders) {
+                              Duration maxElapsed, Duration attemptTimeout, int senders, Set<Integer> retryOn) {
+        /** {@code honeycomb.retry_on} by default. */
+        public static final Set<Integer> DEFAULT_RETRY_ON = Collections.unmodifiableSet(
+                new TreeSet<>(List.of(429, 500, 502, 503, 504)));
+
         public RetryConfig {
             Objects.requireNonNull(initialBackoff, "initialBackoff");
             Objects.requireNonNull(maxBackoff, "maxBackoff");
             Objects.requireNonNull(maxElapsed, "maxElapsed");
             Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+            retryOn = Collections.unmodifiableSet(new TreeSet<>(retryOn));
         }
 
         public static RetryConfig defaults() {
             return new RetryConfig(Duration.ofSeconds(5), 1.5, 0.5, Duration.ofSeconds(30), Duration.ofSeconds(300),
-                    Duration.ofSeconds(10), 4);
+                    Duration.ofSeconds(10), 4, DEFAULT_RETRY_ON);
         }
     }
 

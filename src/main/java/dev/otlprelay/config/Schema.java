@@ -25,7 +25,7 @@ final class Schema {
         s.put("admin", List.of("address"));
         s.put("honeycomb", List.of("api_key", "api_endpoint", "dataset", "key_mode", "compression", "batch_timeout",
                 "batch_max_spans", "batch_max_bytes", "retry_initial_backoff", "retry_multiplier", "retry_jitter",
-                "retry_max_backoff", "retry_max_elapsed", "request_timeout", "senders", "queue_bytes",
+                "retry_max_backoff", "retry_max_elapsed", "request_timeout", "senders", "retry_on", "queue_bytes",
                 "ready_max_queue_age", "spool"));
         s.put("xray", List.of("enabled", "daemon_address", "indexed_attributes", "index_all_attributes",
                 "annotate_sampling", "max_datagrams_per_second", "queue_bytes", "documents",

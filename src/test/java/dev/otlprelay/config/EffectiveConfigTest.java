@@ -45,6 +45,7 @@ class EffectiveConfigTest {
                   retry_max_elapsed: 5m
                   request_timeout: 10s
                   senders: 4
+                  retry_on: [429, 500, 502, 503, 504]
                   queue_bytes: 268435456
                   ready_max_queue_age: 1m
                   spool:

@@ -91,7 +91,8 @@ class HoneycombKeysTest extends ConfigFileTest {
             assertThat(h.gzip()).isFalse();
             assertThat(h.batch()).isEqualTo(new HoneycombConfig.BatchConfig(Duration.ofSeconds(1), 100, 5_000_000));
             assertThat(h.retry()).isEqualTo(new HoneycombConfig.RetryConfig(Duration.ofMillis(250), 2.0, 0.0,
-                    Duration.ofMinutes(1), Duration.ZERO, Duration.ofSeconds(3), 64));
+                    Duration.ofMinutes(1), Duration.ZERO, Duration.ofSeconds(3), 64,
+                    HoneycombConfig.RetryConfig.DEFAULT_RETRY_ON));
             assertThat(h.queueBytes()).isEqualTo(1024L * 1024);
             assertThat(h.readyMaxQueueAge()).isEqualTo(Duration.ofMinutes(2));
             assertThat(h.spool()).isEqualTo(new SpoolConfig(Path.of("/var/spool/relay"), SpoolConfig.Fsync.ALWAYS,
@@ -148,6 +149,31 @@ class HoneycombKeysTest extends ConfigFileTest {
                     Map.of("MODE", "client", "SENDERS", "8")).honeycomb();
             assertThat(h.keyMode()).isEqualTo(HoneycombConfig.KeyMode.CLIENT);
             assertThat(h.retry().senders()).isEqualTo(8);
+        }
+    }
+
+    @Nested
+    class RetryOn {
+
+        @Test
+        void retriesTheOtlpStatusesAnd500ByDefault() throws Exception {
+            assertThat(honeycomb("").retry().retryOn()).containsExactly(429, 500, 502, 503, 504);
+        }
+
+        @Test
+        void takesAListOrACommaSeparatedString() throws Exception {
+            assertThat(honeycomb("honeycomb:\n  retry_on: [503, 429]\n").retry().retryOn()).containsExactly(429, 503);
+            assertThat(honeycomb("honeycomb:\n  retry_on: \"429, 500\"\n").retry().retryOn())
+                    .containsExactly(429, 500);
+        }
+
+        @Test
+        void refusesWhatIsNotAnErrorStatusAnd413() throws Exception {
+            String expected = " (expected: an HTTP status from 400 to 599 other than 413 (split, not retried), e.g. 500)";
+            assertThat(problems("honeycomb:\n  retry_on: [429, 200, 413, teapot]\n")).containsExactly(
+                    "honeycomb.retry_on[1]: 200" + expected,
+                    "honeycomb.retry_on[2]: 413" + expected,
+                    "honeycomb.retry_on[3]: teapot" + expected);
         }
     }
 

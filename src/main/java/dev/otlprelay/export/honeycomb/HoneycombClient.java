@@ -11,6 +11,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * One HTTP attempt against Honeycomb's OTLP endpoint, classified. Keep-alive connections are pooled by the JDK
@@ -23,9 +24,11 @@ final class HoneycombClient {
     private final Duration attemptTimeout;
     private final HttpClient http;
     private final Clock clock;
+    private final Set<Integer> retryOn;
 
-    HoneycombClient(String endpoint, Duration attemptTimeout, Clock clock) {
+    HoneycombClient(String endpoint, Duration attemptTimeout, Set<Integer> retryOn, Clock clock) {
         this.endpoint = endpoint;
+        this.retryOn = Set.copyOf(retryOn);
         this.attemptTimeout = attemptTimeout;
         this.clock = clock;
         // h2c upgrade on plain http would cost a round trip and confuses some proxies: HTTP/2 only over TLS.
@@ -45,7 +48,7 @@ final class HoneycombClient {
 
     enum Outcome {
         DELIVERED,
-        /** 429, 502, 503, 504, timeouts and connection errors: worth another attempt. */
+        /** A status of {@code honeycomb.retry_on} (429, 500, 502, 503, 504), a timeout or connection error. */
         RETRYABLE,
         /** 413: the batch is too large; halves may pass. */
         TOO_LARGE,
@@ -84,11 +87,11 @@ final class HoneycombClient {
             return delivered(response, contentType);
         }
         String message = "HTTP " + status + ": " + errorText(response.body());
-        return switch (status) {
-            case 429, 502, 503, 504 -> new Result(Outcome.RETRYABLE, status, retryAfter, 0, message);
-            case 413 -> new Result(Outcome.TOO_LARGE, status, null, 0, message);
-            default -> new Result(Outcome.PERMANENT, status, null, 0, message);
-        };
+        if (status == 413) {
+            return new Result(Outcome.TOO_LARGE, status, null, 0, message);
+        }
+        return retryOn.contains(status) ? new Result(Outcome.RETRYABLE, status, retryAfter, 0, message)
+                : new Result(Outcome.PERMANENT, status, null, 0, message);
     }
 
     private static Result delivered(HttpResponse<byte[]> response, String contentType) {

@@ -126,7 +126,8 @@ public final class HoneycombDestination implements Destination {
             t.setDaemon(true);
             return t;
         });
-        this.client = new HoneycombClient(config.apiEndpoint(), config.retry().attemptTimeout(), clock);
+        this.client = new HoneycombClient(config.apiEndpoint(), config.retry().attemptTimeout(),
+                config.retry().retryOn(), clock);
         this.backoff = new Backoff(config.retry(), () -> ThreadLocalRandom.current().nextDouble());
         this.dispatcher = new Thread(this::dispatch, "honeycomb-dispatch");
         this.dispatcher.setDaemon(true);

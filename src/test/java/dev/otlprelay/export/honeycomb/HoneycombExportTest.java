@@ -192,9 +192,12 @@ class HoneycombExportTest {
     }
 
     @Test
-    void outageOf429And503ThenRecoveryDeliversEverySpanAndCountsRetries() throws Exception {
+    void outageOf429And500And503ThenRecoveryDeliversEverySpanAndCountsRetries() throws Exception {
         relay();
-        honeycomb.thenAnswer(Behaviour.tooManyRequests(), 3).thenAnswer(Behaviour.outageFor(Duration.ofSeconds(30)));
+        // A few seconds of 503 after the 429s and 500s: with backoffs of 100-500 ms that is many attempts, and the
+        // suite does not spend half a minute waiting for a real-time outage.
+        honeycomb.thenAnswer(Behaviour.tooManyRequests(), 3).thenAnswer(Behaviour.status(500), 2)
+                .thenAnswer(Behaviour.outageFor(Duration.ofSeconds(3)));
         SdkTracerProvider provider = sdk(relay);
         sendSpans(provider, 300);
         honeycomb.awaitSpans(300, Duration.ofSeconds(90));
@@ -204,6 +207,8 @@ class HoneycombExportTest {
         assertThat(honeycombMetric("otlp_relay_exporter_retries_total")).isPositive();
         assertThat(honeycombMetric("otlp_relay_exporter_send_failed_spans_total", "reason", "http_429"))
                 .isPositive();
+        assertThat(honeycombMetric("otlp_relay_exporter_send_failed_spans_total", "reason", "http_500"))
+                .as("500 is retried (honeycomb.retry_on), not dropped").isPositive();
         assertThat(honeycombMetric("otlp_relay_exporter_send_failed_spans_total", "reason", "http_503"))
                 .isPositive();
         await().untilAsserted(() -> assertThat(honeycombMetric("otlp_relay_exporter_sent_spans_total"))
