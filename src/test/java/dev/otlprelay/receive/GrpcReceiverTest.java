@@ -115,6 +115,23 @@ class GrpcReceiverTest {
     }
 
     @Test
+    void anUnknownMethodIsUnimplementedAndCountedAsAWrongPath() {
+        io.grpc.MethodDescriptor<byte[], byte[]> unknown = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Exports")
+                .setRequestMarshaller(new BytesMarshaller()).setResponseMarshaller(new BytesMarshaller()).build();
+        double before = relay.metric("otlp_relay_receiver_refused_requests_total", "transport", "grpc", "reason",
+                "wrong_path");
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> io.grpc.stub.ClientCalls
+                .blockingUnaryCall(channel(relay.relay.grpcPort()), unknown, io.grpc.CallOptions.DEFAULT,
+                        new byte[0]));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(relay.metric("otlp_relay_receiver_refused_requests_total", "transport", "grpc", "reason",
+                        "wrong_path")).isEqualTo(before + 1));
+    }
+
+    @Test
     void metricsAndLogsAreHandedOnUntouched() {
         ExportMetricsServiceRequest metrics = ExportMetricsServiceRequest.newBuilder().addResourceMetrics(
                 ResourceMetrics.newBuilder().addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(Metric.newBuilder()

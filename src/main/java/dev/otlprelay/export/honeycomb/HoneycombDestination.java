@@ -155,10 +155,17 @@ public final class HoneycombDestination implements Destination {
             try {
                 spool = Spool.open(config.spool(), spoolListener());
             } catch (IOException e) {
-                throw new UncheckedIOException("honeycomb.spool.dir: " + config.spool().dir() + ": " + e.getMessage()
-                        + " (expected: a writable directory)", e);
+                String why = e.getMessage() != null && e.getMessage().startsWith("honeycomb.spool.dir") ? e.getMessage()
+                        : "honeycomb.spool.dir: " + config.spool().dir() + ": " + e.getMessage()
+                                + " (expected: a writable directory)";
+                throw new UncheckedIOException(why, e);
             }
             metrics.spool(NAME, spool::diskBytes, config.spool().maxBytes(), spool::pendingRecords);
+            // Registered at zero now, so that a dashboard sees the series before anything happens to them.
+            metrics.spooledAtShutdown(NAME);
+            metrics.spoolReplayedRecords(NAME);
+            metrics.spoolAppendFailures(NAME, "full");
+            metrics.spoolAppendFailures(NAME, "io_error");
         }
         dispatcher.start();
         if (spool != null && !spool.recovered().isEmpty()) {

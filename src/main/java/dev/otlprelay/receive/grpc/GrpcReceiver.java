@@ -209,7 +209,8 @@ public final class GrpcReceiver implements AutoCloseable {
                     if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
                         metrics.refusedRequests(TRANSPORT, "too_large").increment();
                     } else if (status.getCode() == Status.Code.UNIMPLEMENTED) {
-                        metrics.refusedRequests(TRANSPORT, "wrong_method").increment();
+                        // An unknown service or method: gRPC's path, /service/method, names neither of ours.
+                        metrics.refusedRequests(TRANSPORT, "wrong_path").increment();
                     }
                 }
             };
