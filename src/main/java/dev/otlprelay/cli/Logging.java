@@ -26,6 +26,8 @@ public final class Logging {
             }
         };
         handler.setLevel(Level.ALL);
+        // Third-party records may quote a client's header, the key among them (HeaderRedaction).
+        handler.setFilter(new HeaderRedaction());
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         // Netty and gRPC are chatty at INFO about internals users cannot act on.
