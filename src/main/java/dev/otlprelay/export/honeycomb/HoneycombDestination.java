@@ -761,20 +761,31 @@ public final class HoneycombDestination implements Destination {
         int done = 0;
         for (int i = 0; i < records.size(); i++) {
             SpoolRecord record;
+            try {
+                record = records.get(i);
+            } catch (UncheckedIOException e) {
+                // The disk could not be read: the record stays, for the next start to try again.
+                if (closingNow()) {
+                    return;
+                }
+                LOG.warning("spool: cannot read record " + i + " of " + records.size() + " (" + e.getMessage()
+                        + "); it stays in the spool for the next start");
+                continue;
+            }
             SpoolRecords.Stored stored;
             ExportTraceServiceRequest request = null;
             try {
-                record = records.get(i);
                 stored = SpoolRecords.decode(record.payload());
                 if (stored.traces()) {
                     request = ExportTraceServiceRequest.parseFrom(stored.body());
                 }
-            } catch (IOException | UncheckedIOException e) {
-                if (closingNow()) {
-                    return;
-                }
+            } catch (IOException | RuntimeException e) {
+                // Read whole (its checksum held) yet not decodable: it never will be. Acknowledged as given up on,
+                // so that its segment can go, instead of being reported again at every start.
                 metrics.spoolCorruptRecords(NAME).increment();
-                LOG.warning("spool: cannot replay record " + i + " of " + records.size() + ": " + e.getMessage());
+                s.acknowledge(record.id());
+                LOG.warning("spool: dropped record " + i + " of " + records.size() + ", which cannot be decoded ("
+                        + e.getClass().getSimpleName() + "); counted in otlp_relay_spool_corrupt_records_total");
                 continue;
             }
             int count = request == null ? 0 : countSpans(request);

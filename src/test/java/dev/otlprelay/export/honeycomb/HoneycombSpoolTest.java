@@ -3,6 +3,9 @@ package dev.otlprelay.export.honeycomb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.otlprelay.config.SpoolConfig;
+import dev.otlprelay.export.spool.Spool;
+import dev.otlprelay.export.spool.SpoolListener;
 import dev.otlprelay.support.FakeHoneycomb;
 import dev.otlprelay.support.FakeHoneycomb.Behaviour;
 import dev.otlprelay.support.Http;
@@ -154,6 +157,28 @@ class HoneycombSpoolTest {
         assertThat(refused).isEqualTo(1);
         long diskBytes = (long) relay.metric("otlp_relay_spool_disk_bytes", "exporter", "honeycomb");
         assertThat(diskBytes).isLessThanOrEqualTo(16L * 1024 * 1024);
+    }
+
+    @Test
+    void aRecordThatCannotBeDecodedIsDroppedCountedAndNotReportedAgain() throws Exception {
+        // A record whose framing and checksum are sound but whose content is not a spooled request (a bug, or
+        // a file written by another version).
+        SpoolConfig config = new SpoolConfig(dir.resolve("spool"), SpoolConfig.Fsync.ALWAYS, Duration.ofMillis(10),
+                64L << 20, 8L << 20);
+        try (Spool spool = Spool.open(config, SpoolListener.NONE)) {
+            spool.append(new byte[] {99, 1, 2, 3}).get();
+        }
+        relay("");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(relay.metric("otlp_relay_spool_corrupt_records_total", "exporter", "honeycomb"))
+                    .isEqualTo(1);
+            assertThat(relay.metric("otlp_relay_spool_pending_records", "exporter", "honeycomb")).isZero();
+        });
+        relay.close();
+        relay = null;
+        try (Spool reopened = Spool.open(config, SpoolListener.NONE)) {
+            assertThat(reopened.recovered()).as("acknowledged: not replayed again").isEmpty();
+        }
     }
 
     @Test
