@@ -1,6 +1,7 @@
 package dev.otlprelay.admin;
 
 import dev.otlprelay.config.HostPort;
+import dev.otlprelay.telemetry.ConnectionErrors;
 import dev.otlprelay.telemetry.RelayMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -45,6 +46,7 @@ public final class AdminServer implements AutoCloseable {
     private final HostPort address;
     private final RelayMetrics metrics;
     private final Readiness readiness;
+    private final ConnectionErrors errors;
     private final Supplier<String> configSummary;
     private final SamplingDebug sampling;
     private final EventLoopGroup boss;
@@ -69,6 +71,7 @@ public final class AdminServer implements AutoCloseable {
         this.address = address;
         this.metrics = metrics;
         this.readiness = readiness;
+        this.errors = new ConnectionErrors(metrics, "admin");
         this.configSummary = configSummary;
         this.boss = boss;
         this.workers = workers;
@@ -183,6 +186,7 @@ public final class AdminServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            errors.caught(cause);
             ctx.close();
         }
     }

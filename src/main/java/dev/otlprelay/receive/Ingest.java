@@ -9,6 +9,7 @@ import dev.otlprelay.pipeline.BatchConsumer;
 import dev.otlprelay.pipeline.ClientContext;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
+import dev.otlprelay.telemetry.RateLimitedLog;
 import dev.otlprelay.telemetry.RelayMetrics;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -33,6 +34,9 @@ public final class Ingest {
     private final BatchConsumer next;
     private final RelayMetrics metrics;
     private final Duration retryAfter;
+    private static final RateLimitedLog WARNINGS = new RateLimitedLog(
+            java.util.logging.Logger.getLogger(Ingest.class.getName()), Duration.ofMinutes(1));
+
     private volatile boolean closing;
     /** Set while the relay binds its ports before its destinations run: requests are refused, to be retried. */
     private volatile boolean starting;
@@ -110,7 +114,27 @@ public final class Ingest {
                 ? received(body, offset, length) : null;
         TraceBatch batch = new TraceBatch(valid.request(), valid.validSpans(), length, client, System.nanoTime(),
                 encoded);
-        return settle(next.accept(batch), transport, valid.validSpans(), success);
+        Acceptance acceptance;
+        try {
+            acceptance = next.accept(batch);
+        } catch (RuntimeException e) {
+            return done(internalError(transport, valid.validSpans(), e));
+        }
+        return settle(acceptance, transport, valid.validSpans(), success);
+    }
+
+    /**
+     * A destination threw instead of answering: a bug. The request's spans are counted refused
+     * ({@code internal_error}), so that every span of a decodable request stays either accepted or refused, and the
+     * client is told 500 / INTERNAL. What destinations had already taken of it stays counted there.
+     */
+    private OtlpOutcome internalError(String transport, int spans, RuntimeException e) {
+        metrics.refusedSpans(transport, "internal_error").increment(spans);
+        WARNINGS.warn("internal_error", "a request could not be handed on (" + e.getClass().getName() + "); its "
+                + spans + " spans are"
+                + " counted in otlp_relay_receiver_refused_spans_total{reason=\"internal_error\"}");
+        return fail(transport, OtlpOutcome.Kind.INTERNAL, "internal_error",
+                "the relay failed to hand the request on (an internal error); see its log");
     }
 
     /** Turns a pipeline's acceptance into the client's answer, counting the spans once either way. */
@@ -173,7 +197,12 @@ public final class Ingest {
         byte[] copy = offset == 0 && length == body.length ? body : Arrays.copyOfRange(body, offset, offset + length);
         PassthroughBatch batch = new PassthroughBatch(signal, copy, encoding == Encoding.JSON
                 ? PassthroughBatch.Encoding.JSON : PassthroughBatch.Encoding.PROTOBUF, length, client, System.nanoTime());
-        Acceptance acceptance = next.accept(batch);
+        Acceptance acceptance;
+        try {
+            acceptance = next.accept(batch);
+        } catch (RuntimeException e) {
+            return done(internalError(transport, 0, e));
+        }
         if (acceptance.retryLater()) {
             return done(refuse(transport, "queue_full"));
         }

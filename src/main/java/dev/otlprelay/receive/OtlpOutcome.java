@@ -24,7 +24,9 @@ public record OtlpOutcome(Kind kind, String reason, String message, long rejecte
         PAYLOAD_TOO_LARGE(413, Status.Code.RESOURCE_EXHAUSTED),
         UNSUPPORTED_MEDIA_TYPE(415, Status.Code.INVALID_ARGUMENT),
         /** Retryable: the SDKs retry 503 and UNAVAILABLE (not 429 / RESOURCE_EXHAUSTED without RetryInfo). */
-        UNAVAILABLE(503, Status.Code.UNAVAILABLE);
+        UNAVAILABLE(503, Status.Code.UNAVAILABLE),
+        /** A fault of the relay's own (a bug): not retried by the SDKs, counted and logged. */
+        INTERNAL(500, Status.Code.INTERNAL);
 
         private final int httpStatus;
         private final Status.Code grpcCode;

@@ -74,6 +74,14 @@ public final class RelayMetrics implements AutoCloseable {
         return counter("otlp.relay.receiver.refused.requests", "transport", transport, "reason", reason);
     }
 
+    /**
+     * {@code otlp_relay_connection_errors_total{listener,reason}}: connections closed after an exception reached a
+     * listener's handlers ({@link ConnectionErrors}).
+     */
+    public Counter connectionErrors(String listener, String reason) {
+        return counter("otlp.relay.connection.errors", "listener", listener, "reason", reason);
+    }
+
     /** {@code otlp_relay_receiver_requests_total{transport,code}}: every answered request by status code. */
     public Counter requests(String transport, String code) {
         return counter("otlp.relay.receiver.requests", "transport", transport, "code", code);

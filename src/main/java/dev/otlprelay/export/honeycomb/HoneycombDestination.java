@@ -11,6 +11,7 @@ import dev.otlprelay.export.Destination;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.pipeline.TraceWire;
+import dev.otlprelay.telemetry.RateLimitedLog;
 import dev.otlprelay.telemetry.RelayMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.proto.common.v1.KeyValue;

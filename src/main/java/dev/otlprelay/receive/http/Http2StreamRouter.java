@@ -1,5 +1,6 @@
 package dev.otlprelay.receive.http;
 
+import dev.otlprelay.telemetry.ConnectionErrors;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -27,6 +28,7 @@ final class Http2StreamRouter extends ChannelInboundHandlerAdapter {
 
     private final Supplier<String> grpcAddress;
     private final Supplier<ChannelHandler> otlp;
+    private final ConnectionErrors errors;
     /** This stream is gRPC, answered already: whatever else it sends is dropped. */
     private boolean grpc;
 
@@ -34,7 +36,8 @@ final class Http2StreamRouter extends ChannelInboundHandlerAdapter {
      * @param grpcAddress where the relay's gRPC listener is bound, read when a gRPC request comes
      * @param otlp        makes the handler that serves one OTLP/HTTP request
      */
-    Http2StreamRouter(Supplier<String> grpcAddress, Supplier<ChannelHandler> otlp) {
+    Http2StreamRouter(Supplier<String> grpcAddress, Supplier<ChannelHandler> otlp, ConnectionErrors errors) {
+        this.errors = errors;
         this.grpcAddress = grpcAddress;
         this.otlp = otlp;
     }
@@ -79,6 +82,7 @@ final class Http2StreamRouter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        errors.caught(cause);
         ctx.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.otlprelay.receive.http;
 import dev.otlprelay.config.HostPort;
 import dev.otlprelay.receive.Admission;
 import dev.otlprelay.receive.Ingest;
+import dev.otlprelay.telemetry.ConnectionErrors;
 import dev.otlprelay.telemetry.RelayMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -48,6 +49,7 @@ public final class HttpReceiver implements AutoCloseable {
     private final SocketTransport transport;
     private final ChannelGroup connections = new DefaultChannelGroup("otlp-http", GlobalEventExecutor.INSTANCE);
     private Channel listener;
+    private final ConnectionErrors errors;
 
     public HttpReceiver(HostPort address, Supplier<String> grpcAddress, Ingest ingest, Admission admission,
                         RelayMetrics metrics, long maxRequestBytes, SocketTransport transport, EventLoopGroup boss,
@@ -61,6 +63,7 @@ public final class HttpReceiver implements AutoCloseable {
         this.boss = boss;
         this.workers = workers;
         this.transport = transport;
+        this.errors = new ConnectionErrors(metrics, OtlpHttpHandler.TRANSPORT);
     }
 
     public void start() throws InterruptedException {
@@ -99,7 +102,7 @@ public final class HttpReceiver implements AutoCloseable {
                         @Override
                         protected void initChannel(Http2StreamChannel stream) {
                             stream.pipeline().addLast("route", new Http2StreamRouter(grpcAddress,
-                                    () -> new OtlpHttpHandler(ingest, admission, metrics, maxRequestBytes)));
+                                    () -> new OtlpHttpHandler(ingest, admission, metrics, maxRequestBytes), errors));
                         }
                     }));
         }

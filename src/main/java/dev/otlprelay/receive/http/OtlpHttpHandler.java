@@ -8,6 +8,7 @@ import dev.otlprelay.receive.Ingest;
 import dev.otlprelay.receive.OtlpErrors;
 import dev.otlprelay.receive.OtlpJson;
 import dev.otlprelay.receive.OtlpOutcome;
+import dev.otlprelay.telemetry.ConnectionErrors;
 import dev.otlprelay.telemetry.RelayMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -48,6 +49,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     private final Admission admission;
     private final RelayMetrics metrics;
     private final long maxRequestBytes;
+    private final ConnectionErrors errors;
 
     // The request being read on this connection.
     private Route route;
@@ -62,6 +64,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     private long discarded;
 
     OtlpHttpHandler(Ingest ingest, Admission admission, RelayMetrics metrics, long maxRequestBytes) {
+        this.errors = new ConnectionErrors(metrics, TRANSPORT);
         this.ingest = ingest;
         this.admission = admission;
         this.metrics = metrics;
@@ -346,6 +349,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         releaseBody();
+        errors.caught(cause);
         ctx.close();
     }
 

@@ -1,4 +1,4 @@
-package dev.otlprelay.export.honeycomb;
+package dev.otlprelay.telemetry;
 
 import java.time.Duration;
 import java.util.Map;
@@ -6,17 +6,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /** At most one warning per kind per interval, with the number suppressed since: never a line per span. */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     private final Logger log;
     private final long intervalNanos;
     private final Map<String, long[]> state = new ConcurrentHashMap<>();
 
-    RateLimitedLog(Logger log, Duration interval) {
+    public RateLimitedLog(Logger log, Duration interval) {
         this.log = log;
         this.intervalNanos = interval.toNanos();
     }
 
-    void warn(String kind, String message) {
+    public void warn(String kind, String message) {
         long now = System.nanoTime();
         long[] s = state.computeIfAbsent(kind, k -> new long[] {now - intervalNanos - 1, 0});
         synchronized (s) {
