@@ -70,11 +70,15 @@ public final class ExportQueue implements Destination {
 
     @Override
     public synchronized boolean hasRoomFor(Batch batch) {
-        return !exporter.pushesBack() || (!closed && queuedBytes + batch.sizeBytes() <= capacityBytes);
+        return !exporter.pushesBack() || !exporter.takes(batch)
+                || (!closed && queuedBytes + batch.sizeBytes() <= capacityBytes);
     }
 
     @Override
     public Acceptance accept(Batch batch) {
+        if (!exporter.takes(batch)) {
+            return Acceptance.ACCEPTED;
+        }
         enqueued.increment(batch.spanCount());
         boolean shutdown;
         synchronized (this) {

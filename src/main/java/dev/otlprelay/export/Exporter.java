@@ -30,6 +30,14 @@ public interface Exporter extends AutoCloseable {
     }
 
     /**
+     * Whether this destination takes this kind of batch at all; one it does not take (X-Ray and metrics or logs) is
+     * not queued, not counted and takes no room.
+     */
+    default boolean takes(Batch batch) {
+        return true;
+    }
+
+    /**
      * Whether a full queue should make clients retry (true: data must not be lost here) or shed the batch with
      * a counter (false: best-effort destinations such as the debug printer).
      */

@@ -1,11 +1,23 @@
 package dev.otlprelay.pipeline;
 
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+
 /**
  * A metrics or logs export request, forwarded untouched by sampling. The body is kept as received (after
  * decompression) together with its encoding, so it can be sent on byte for byte.
+ *
+ * @param items what the request holds in its own unit: data points for metrics, log records for logs; what a
+ *              destination drops of it is counted in these ({@code otlp_relay_dropped_data_points_total},
+ *              {@code otlp_relay_dropped_log_records_total}), as it holds no spans
  */
 public record PassthroughBatch(Signal signal, byte[] body, Encoding encoding, long sizeBytes, ClientContext client,
-                               long receivedNanos) implements Batch {
+                               long receivedNanos, int items) implements Batch {
     public enum Signal {
         METRICS("metrics"), LOGS("logs");
 
@@ -26,5 +38,41 @@ public record PassthroughBatch(Signal signal, byte[] body, Encoding encoding, lo
     @Override
     public int spanCount() {
         return 0;
+    }
+
+    /** The data points of a metrics request, of every metric type. */
+    public static int dataPoints(ExportMetricsServiceRequest request) {
+        int n = 0;
+        for (ResourceMetrics rm : request.getResourceMetricsList()) {
+            for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+                for (Metric m : sm.getMetricsList()) {
+                    n += dataPoints(m);
+                }
+            }
+        }
+        return n;
+    }
+
+    /** One metric's data points; 0 for a metric without data. */
+    public static int dataPoints(Metric m) {
+        return switch (m.getDataCase()) {
+            case GAUGE -> m.getGauge().getDataPointsCount();
+            case SUM -> m.getSum().getDataPointsCount();
+            case HISTOGRAM -> m.getHistogram().getDataPointsCount();
+            case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
+            case SUMMARY -> m.getSummary().getDataPointsCount();
+            case DATA_NOT_SET -> 0;
+        };
+    }
+
+    /** The log records of a logs request. */
+    public static int logRecords(ExportLogsServiceRequest request) {
+        int n = 0;
+        for (ResourceLogs rl : request.getResourceLogsList()) {
+            for (ScopeLogs sl : rl.getScopeLogsList()) {
+                n += sl.getLogRecordsCount();
+            }
+        }
+        return n;
     }
 }

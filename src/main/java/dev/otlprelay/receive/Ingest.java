@@ -186,8 +186,9 @@ public final class Ingest {
         if (unavailable != null) {
             return done(refuse(transport, unavailable));
         }
+        int items;
         try {
-            checkDecodes(signal, body, offset, length, encoding);
+            items = checkDecodes(signal, body, offset, length, encoding);
         } catch (InvalidRequestException e) {
             return done(invalid(transport, encoding, e.getMessage()));
         }
@@ -196,7 +197,8 @@ public final class Ingest {
         }
         byte[] copy = offset == 0 && length == body.length ? body : Arrays.copyOfRange(body, offset, offset + length);
         PassthroughBatch batch = new PassthroughBatch(signal, copy, encoding == Encoding.JSON
-                ? PassthroughBatch.Encoding.JSON : PassthroughBatch.Encoding.PROTOBUF, length, client, System.nanoTime());
+                ? PassthroughBatch.Encoding.JSON : PassthroughBatch.Encoding.PROTOBUF, length, client, System.nanoTime(),
+                items);
         Acceptance acceptance;
         try {
             acceptance = next.accept(batch);
@@ -255,23 +257,25 @@ public final class Ingest {
         }
     }
 
-    private static void checkDecodes(PassthroughBatch.Signal signal, byte[] body, int offset, int length,
-                                     Encoding encoding) throws InvalidRequestException {
+    /** Decodes the request to check it, and returns what it holds: data points or log records. */
+    private static int checkDecodes(PassthroughBatch.Signal signal, byte[] body, int offset, int length,
+                                    Encoding encoding) throws InvalidRequestException {
         if (encoding == Encoding.JSON) {
-            switch (signal) {
-                case METRICS -> OtlpJson.merge(body, offset, length, ExportMetricsServiceRequest.newBuilder());
-                case LOGS -> OtlpJson.merge(body, offset, length, ExportLogsServiceRequest.newBuilder());
-            }
-            return;
+            return switch (signal) {
+                case METRICS -> PassthroughBatch.dataPoints(
+                        OtlpJson.merge(body, offset, length, ExportMetricsServiceRequest.newBuilder()).build());
+                case LOGS -> PassthroughBatch.logRecords(
+                        OtlpJson.merge(body, offset, length, ExportLogsServiceRequest.newBuilder()).build());
+            };
         }
         String type = signal == PassthroughBatch.Signal.METRICS ? "ExportMetricsServiceRequest"
                 : "ExportLogsServiceRequest";
         try {
             CodedInputStream in = CodedInputStream.newInstance(body, offset, length);
-            switch (signal) {
-                case METRICS -> ExportMetricsServiceRequest.parseFrom(in);
-                case LOGS -> ExportLogsServiceRequest.parseFrom(in);
-            }
+            return switch (signal) {
+                case METRICS -> PassthroughBatch.dataPoints(ExportMetricsServiceRequest.parseFrom(in));
+                case LOGS -> PassthroughBatch.logRecords(ExportLogsServiceRequest.parseFrom(in));
+            };
         } catch (InvalidProtocolBufferException e) {
             throw protobufError(type, e);
         } catch (IOException e) {

@@ -148,6 +148,19 @@ public final class RelayMetrics implements AutoCloseable {
     }
 
     /**
+     * {@code otlp_relay_dropped_data_points_total{exporter,reason}}: data points of forwarded metrics a destination
+     * gave up on, with the same reasons as spans.
+     */
+    public Counter droppedDataPoints(String exporter, String reason) {
+        return counter("otlp.relay.dropped.data.points", "exporter", exporter, "reason", reason);
+    }
+
+    /** {@code otlp_relay_dropped_log_records_total{exporter,reason}}: log records likewise. */
+    public Counter droppedLogRecords(String exporter, String reason) {
+        return counter("otlp.relay.dropped.log.records", "exporter", exporter, "reason", reason);
+    }
+
+    /**
      * {@code otlp_relay_exporter_queue_bytes{exporter}}, {@code ..._queue_spans}, {@code ..._queue_capacity_bytes}
      * and {@code ..._queue_oldest_age_seconds}.
      */

@@ -83,6 +83,16 @@ class ReadmeContractTest {
                     Otlp.span("GET /", "5759e988bd862e3fe1be46a994272793", "00")).toByteArray());
             await().atMost(Duration.ofSeconds(30)).until(() -> relay.metric(
                     "otlp_relay_exporter_sent_spans_total", "exporter", "honeycomb") == 2);
+            // Then forwarded metrics and logs that Honeycomb refuses, counted in their own units.
+            honeycomb.thenAnswer(FakeHoneycomb.Behaviour.status(400), 2);
+            Http.post(relay.httpUrl() + "/v1/metrics", "application/json", null, ("{\"resourceMetrics\":[{"
+                    + "\"scopeMetrics\":[{\"metrics\":[{\"name\":\"m\",\"gauge\":{\"dataPoints\":[{\"asInt\":\"1\"}]}}]}]}]}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Http.post(relay.httpUrl() + "/v1/logs", "application/json", null, ("{\"resourceLogs\":[{\"scopeLogs\":[{"
+                    + "\"logRecords\":[{\"severityText\":\"INFO\"}]}]}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(30)).until(() -> relay.metric("otlp_relay_dropped_data_points_total",
+                    "exporter", "honeycomb") == 1 && relay.metric("otlp_relay_dropped_log_records_total", "exporter",
+                    "honeycomb") == 1);
             Matcher family = FAMILY.matcher(relay.admin("/metrics").body());
             while (family.find()) {
                 exposed.add(family.group(1));

@@ -67,6 +67,36 @@ class ExportQueueTest {
     }
 
     @Test
+    void aBatchTheExporterDoesNotTakeIsNeitherQueuedNorCounted() {
+        try (RelayMetrics metrics = new RelayMetrics()) {
+            Exporter tracesOnly = new Exporter() {
+                @Override
+                public String name() {
+                    return "traces-only";
+                }
+
+                @Override
+                public int export(Batch batch) {
+                    return 0;
+                }
+
+                @Override
+                public boolean takes(Batch batch) {
+                    return batch instanceof TraceBatch;
+                }
+            };
+            ExportQueue queue = new ExportQueue(tracesOnly, 1L << 20, metrics);
+            queue.accept(new dev.otlprelay.pipeline.PassthroughBatch(dev.otlprelay.pipeline.PassthroughBatch.Signal
+                    .METRICS, new byte[1000], dev.otlprelay.pipeline.PassthroughBatch.Encoding.PROTOBUF, 1000,
+                    new ClientContext("http", null, null), 0, 10));
+
+            assertThat(queue.queuedBytes()).as("no room taken").isZero();
+            assertThat(value(metrics, "otlp_relay_exporter_enqueued_spans_total", "exporter", "traces-only")).isZero();
+            queue.close();
+        }
+    }
+
+    @Test
     void aBatchOfferedToAClosedQueueIsCountedAsShutdownNotQueueFull() {
         try (RelayMetrics metrics = new RelayMetrics()) {
             FailingOnce exporter = new FailingOnce();

@@ -138,7 +138,7 @@ class SamplingStageOutboxTest {
                     return Acceptance.RETRY_LATER;
                 }, metrics, clock);
         PassthroughBatch metricsBatch = new PassthroughBatch(PassthroughBatch.Signal.METRICS, new byte[] {1, 2, 3},
-                PassthroughBatch.Encoding.PROTOBUF, 3, KEY_A, 0);
+                PassthroughBatch.Encoding.PROTOBUF, 3, KEY_A, 0, 1);
 
         assertThat(stage.accept(metricsBatch)).as("the pass-through consumer's answer").isSameAs(Acceptance.RETRY_LATER);
         assertThat(passed).singleElement().isSameAs(metricsBatch);

@@ -23,6 +23,8 @@ import dev.otlprelay.export.spool.Spool;
 import dev.otlprelay.export.spool.SpoolFullException;
 import dev.otlprelay.export.spool.SpoolListener;
 import dev.otlprelay.export.spool.SpoolRecord;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,6 +81,8 @@ public final class HoneycombDestination implements Destination {
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
     private final Object lock = new Object();
+    /** Data points and log records held, by {@link PassthroughBatch.Signal#ordinal()}; guarded by the lock. */
+    private final long[] heldItems = new long[PassthroughBatch.Signal.values().length];
     private final Map<Tenant, Open> open = new HashMap<>();
     private final ArrayDeque<Outbound> ready = new ArrayDeque<>();
     private final PriorityQueue<Outbound> waiting = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos,
@@ -205,6 +209,9 @@ public final class HoneycombDestination implements Destination {
         enqueued.increment(batch.spanCount());
         Tenant tenant = tenant(batch.client());
         if (tenant == null) {
+            if (batch instanceof PassthroughBatch p) {
+                dropItems(p.signal(), p.items(), "no_api_key");
+            }
             drop(batch.spanCount(), "no_api_key");
             warnings.warn("no_api_key", "dropping data: honeycomb.key_mode is " + config.keyMode().word()
                     + " and the request carried no x-honeycomb-team header");
@@ -221,7 +228,7 @@ public final class HoneycombDestination implements Destination {
         List<Piece> pieces = batch instanceof TraceBatch traces ? pieces(traces.request(), traces.encoded()) : null;
         synchronized (lock) {
             if (batch instanceof PassthroughBatch p) {
-                addPassthrough(tenant, "/v1/" + p.signal().label(), contentType(p), p.body(), ref, now);
+                addPassthrough(tenant, p.signal(), contentType(p), p.body(), p.items(), ref, now);
             } else {
                 add(tenant, pieces, ref, now);
             }
@@ -263,13 +270,30 @@ public final class HoneycombDestination implements Destination {
         });
     }
 
-    private void addPassthrough(Tenant tenant, String path, String contentType, byte[] body, SpoolRef ref, long now) {
+    private void addPassthrough(Tenant tenant, PassthroughBatch.Signal signal, String contentType, byte[] body,
+                                int items, SpoolRef ref, long now) {
         if (ref != null) {
             ref.retain();
         }
-        Outbound o = Outbound.passthrough(tenant, path, contentType, body, ref, now);
+        Outbound o = Outbound.passthrough(tenant, signal, contentType, body, items, ref, now);
         hold(o.bytes, 0);
+        heldItems[signal.ordinal()] += items;
         ready.addLast(o);
+    }
+
+    /** Data points or log records given up on, in their own unit (they hold no spans). */
+    private void dropItems(PassthroughBatch.Signal signal, long items, String reason) {
+        (signal == PassthroughBatch.Signal.METRICS ? metrics.droppedDataPoints(NAME, reason)
+                : metrics.droppedLogRecords(NAME, reason)).increment(items);
+    }
+
+    /** Everything the request holds given up on: its spans, or its data points or log records. */
+    private void dropAll(Outbound o, String reason) {
+        if (o.isTraces()) {
+            drop(o.spanCount, reason);
+        } else {
+            dropItems(o.signal, o.items, reason);
+        }
     }
 
     /** Resolves whose key sends this batch, per {@code honeycomb.key_mode}; null when there is none. */
@@ -460,6 +484,9 @@ public final class HoneycombDestination implements Destination {
     private void release(Outbound o) {
         heldBytes -= o.bytes;
         heldSpans -= o.spanCount;
+        if (!o.isTraces()) {
+            heldItems[o.signal.ordinal()] -= o.items;
+        }
     }
 
     /** Moves a tenant's open batch to the ready queue. Caller holds the lock. */
@@ -562,6 +589,14 @@ public final class HoneycombDestination implements Destination {
             case DELIVERED -> {
                 release(o);
                 o.releaseRefs();
+                if (!o.isTraces() && r.rejectedSpans() > 0) {
+                    // The metrics and logs responses carry their partial success in the same field: data points or
+                    // log records rejected.
+                    long items = Math.min(r.rejectedSpans(), o.items);
+                    dropItems(o.signal, items, "partial_success");
+                    warnings.warn("partial_success", "Honeycomb rejected " + items + " of " + o.items + " "
+                            + o.path + " items: " + r.message());
+                }
                 long rejected = Math.min(r.rejectedSpans(), o.spanCount);
                 sent.increment(o.spanCount - rejected);
                 if (rejected > 0) {
@@ -576,7 +611,7 @@ public final class HoneycombDestination implements Destination {
                 if (halves == null) {
                     release(o);
                     o.releaseRefs();
-                    drop(o.spanCount, "too_large");
+                    dropAll(o, "too_large");
                     warnings.warn("too_large", "Honeycomb refused a single span as too large (" + r.message() + ")");
                 } else {
                     ready.addFirst(halves.get(1));
@@ -599,7 +634,7 @@ public final class HoneycombDestination implements Destination {
                     }
                     release(o);
                     o.releaseRefs();
-                    drop(o.spanCount, "retries_exhausted");
+                    dropAll(o, "retries_exhausted");
                     warnings.warn("retries_exhausted", "giving up on " + o.spanCount + " spans after "
                             + o.failedAttempts + " attempts over " + Duration.ofNanos(elapsed).toSeconds()
                             + "s; last: " + r.message());
@@ -616,7 +651,7 @@ public final class HoneycombDestination implements Destination {
                 o.releaseRefs();
                 String reason = r.status() == 0 ? "error" : "http_" + r.status();
                 metrics.sendFailedSpans(NAME, reason).increment(o.spanCount);
-                drop(o.spanCount, reason);
+                dropAll(o, reason);
                 warnings.warn(reason, "Honeycomb refused " + (o.isTraces() ? o.spanCount + " spans" : o.path)
                         + " for " + o.tenant + ": " + r.message() + " (not retried)");
             }
@@ -713,6 +748,13 @@ public final class HoneycombDestination implements Destination {
             } else if (lost > 0) {
                 drop(lost, "shutdown");
             }
+            for (PassthroughBatch.Signal signal : PassthroughBatch.Signal.values()) {
+                long items = heldItems[signal.ordinal()];
+                if (items > 0 && spool == null) {
+                    dropItems(signal, items, "shutdown");
+                }
+                heldItems[signal.ordinal()] = 0;
+            }
             ready.clear();
             waiting.clear();
             open.clear();
@@ -754,6 +796,27 @@ public final class HoneycombDestination implements Destination {
      * than the queue's capacity in memory (the spool may hold far more than the heap). Replayed spans count as
      * enqueued in this process, so the accounting identity holds for it too.
      */
+    private static PassthroughBatch.Signal signalOf(String path) {
+        return path.endsWith("/logs") ? PassthroughBatch.Signal.LOGS : PassthroughBatch.Signal.METRICS;
+    }
+
+    /**
+     * The data points or log records of a spooled metrics or logs body: counted from the body when it is protobuf;
+     * a JSON body (forwarded as received) is not decoded here, and counts 0.
+     */
+    private static int replayedItems(PassthroughBatch.Signal signal, SpoolRecords.Stored stored) {
+        if (!stored.contentType().equals("application/x-protobuf")) {
+            return 0;
+        }
+        try {
+            return signal == PassthroughBatch.Signal.METRICS
+                    ? PassthroughBatch.dataPoints(ExportMetricsServiceRequest.parseFrom(stored.body()))
+                    : PassthroughBatch.logRecords(ExportLogsServiceRequest.parseFrom(stored.body()));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     private void replay() {
         Spool s = spool;
         List<SpoolRecord> records = s.recovered();
@@ -791,9 +854,14 @@ public final class HoneycombDestination implements Destination {
             }
             int count = request == null ? 0 : countSpans(request);
             String key = stored.key() != null ? stored.key() : config.apiKey().map(Secret::reveal).orElse(null);
+            PassthroughBatch.Signal signal = request != null ? null : signalOf(stored.path());
+            int items = signal == null ? 0 : replayedItems(signal, stored);
             if (key == null) {
                 enqueued.increment(count);
                 drop(count, "no_api_key");
+                if (signal != null) {
+                    dropItems(signal, items, "no_api_key");
+                }
                 s.acknowledge(record.id());
                 continue;
             }
@@ -817,7 +885,7 @@ public final class HoneycombDestination implements Destination {
                     // the enqueued count (replay runs once, at start-up).
                     add(tenant, pieces(request, UnsafeByteOperations.unsafeWrap(stored.body())), ref, now);
                 } else {
-                    addPassthrough(tenant, stored.path(), stored.contentType(), stored.body(), ref, now);
+                    addPassthrough(tenant, signal, stored.contentType(), stored.body(), items, ref, now);
                 }
                 lock.notifyAll();
             }

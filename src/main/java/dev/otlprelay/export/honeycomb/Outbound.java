@@ -1,6 +1,7 @@
 package dev.otlprelay.export.honeycomb;
 
 import com.google.protobuf.ByteString;
+import dev.otlprelay.pipeline.PassthroughBatch;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import java.util.ArrayList;
@@ -25,6 +26,9 @@ final class Outbound {
     final List<SpoolRef> refs;
     /** For metrics/logs: the body as received. */
     final byte[] rawBody;
+    /** For metrics/logs: which, and how many data points or log records the body holds; null and 0 for traces. */
+    final PassthroughBatch.Signal signal;
+    final int items;
     final int spanCount;
     /** Uncompressed bytes this request holds against the queue capacity. */
     final long bytes;
@@ -36,7 +40,10 @@ final class Outbound {
     private boolean encodedGzip;
 
     private Outbound(Tenant tenant, String path, String contentType, List<ByteString> resourceSpans,
-                     List<SpoolRef> refs, byte[] rawBody, int spanCount, long bytes, long firstEnqueuedNanos) {
+                     List<SpoolRef> refs, byte[] rawBody, PassthroughBatch.Signal signal, int items, int spanCount,
+                     long bytes, long firstEnqueuedNanos) {
+        this.signal = signal;
+        this.items = items;
         this.tenant = tenant;
         this.path = path;
         this.contentType = contentType;
@@ -51,13 +58,14 @@ final class Outbound {
     static Outbound traces(Tenant tenant, List<ByteString> resourceSpans, List<SpoolRef> refs, int spanCount,
                            long bytes, long firstEnqueuedNanos) {
         return new Outbound(tenant, "/v1/traces", "application/x-protobuf", List.copyOf(resourceSpans),
-                Collections.unmodifiableList(new ArrayList<>(refs)), null, spanCount, bytes, firstEnqueuedNanos);
+                Collections.unmodifiableList(new ArrayList<>(refs)), null, null, 0, spanCount, bytes,
+                firstEnqueuedNanos);
     }
 
-    static Outbound passthrough(Tenant tenant, String path, String contentType, byte[] body, SpoolRef ref,
-                                long nowNanos) {
-        return new Outbound(tenant, path, contentType, null, Collections.singletonList(ref), body, 0, body.length,
-                nowNanos);
+    static Outbound passthrough(Tenant tenant, PassthroughBatch.Signal signal, String contentType, byte[] body,
+                                int items, SpoolRef ref, long nowNanos) {
+        return new Outbound(tenant, "/v1/" + signal.label(), contentType, null, Collections.singletonList(ref), body,
+                signal, items, 0, body.length, nowNanos);
     }
 
     /** This request is settled (delivered or given up on): its pieces no longer hold their spool records. */
@@ -83,9 +91,15 @@ final class Outbound {
         return encoded;
     }
 
-    /** Two halves by span count, for a 413; null when the batch holds a single span. */
+    /**
+     * Two halves by span count (traces) or by data points or log records (a protobuf metrics or logs body), for a
+     * 413; null when there is a single item, or the body is JSON (forwarded as received, not split).
+     */
     List<Outbound> halves() {
-        if (!isTraces() || spanCount < 2) {
+        if (!isTraces()) {
+            return passthroughHalves();
+        }
+        if (spanCount < 2) {
             return null;
         }
         int target = spanCount / 2;
@@ -132,6 +146,28 @@ final class Outbound {
         long firstBytes = size(first);
         Outbound x = traces(tenant, first, firstRefs, target, firstBytes, firstEnqueuedNanos);
         Outbound y = traces(tenant, second, secondRefs, spanCount - target, bytes - firstBytes, firstEnqueuedNanos);
+        for (Outbound o : List.of(x, y)) {
+            o.firstAttemptNanos = firstAttemptNanos;
+        }
+        return List.of(x, y);
+    }
+
+    private List<Outbound> passthroughHalves() {
+        if (!contentType.equals("application/x-protobuf") || items < 2) {
+            return null;
+        }
+        PassthroughSplit.Halves h = PassthroughSplit.halves(signal, rawBody);
+        if (h == null) {
+            return null;
+        }
+        SpoolRef ref = refs.get(0);
+        if (ref != null) {
+            ref.retain(); // the record now has a piece in each half
+        }
+        Outbound x = passthrough(tenant, signal, contentType, h.first(), h.firstItems(), ref, firstEnqueuedNanos);
+        // The halves hold what the whole held against the queue, however their encodings add up.
+        Outbound y = new Outbound(tenant, path, contentType, null, Collections.singletonList(ref), h.second(), signal,
+                h.secondItems(), 0, Math.max(0, bytes - x.bytes), firstEnqueuedNanos);
         for (Outbound o : List.of(x, y)) {
             o.firstAttemptNanos = firstAttemptNanos;
         }

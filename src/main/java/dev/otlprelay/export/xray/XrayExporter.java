@@ -81,6 +81,12 @@ public final class XrayExporter implements Exporter {
      * take several times {@code xray.queue_bytes} of heap. Batches rebuilt by sampling have no such bytes and wait
      * decoded.
      */
+    /** Traces only: metrics and logs are not X-Ray's, and must not take room in its queue. */
+    @Override
+    public boolean takes(Batch batch) {
+        return batch instanceof TraceBatch;
+    }
+
     @Override
     public Batch toHold(Batch batch) {
         return batch instanceof TraceBatch traces ? traces.bytesOnly() : batch;

@@ -26,7 +26,7 @@ class XrayExporterTest {
     void ignoresMetricsAndLogs() {
         try (ExporterFixture fixture = new ExporterFixture(XraySpans.config())) {
             int dropped = fixture.exporter.export(new PassthroughBatch(PassthroughBatch.Signal.METRICS,
-                    new byte[] {1}, PassthroughBatch.Encoding.PROTOBUF, 1, new ClientContext("http", null, null), 0));
+                    new byte[] {1}, PassthroughBatch.Encoding.PROTOBUF, 1, new ClientContext("http", null, null), 0, 1));
 
             assertThat(dropped).isZero();
             assertThat(fixture.sender.datagrams).isEmpty();
