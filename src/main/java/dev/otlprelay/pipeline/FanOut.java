@@ -1,36 +1,72 @@
 package dev.otlprelay.pipeline;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Hands every batch to each destination. Destinations that push back are asked first whether they have room,
- * so that a batch is either offered to all or to none: a client retrying after {@link Acceptance#RETRY_LATER}
- * never causes a duplicate at a destination that had already taken the first attempt.
+ * Hands every batch to each destination, all or none. Destinations that push back are asked first whether they have
+ * room, so that a client retrying after {@link Acceptance#RETRY_LATER} never causes a duplicate at a destination that
+ * had already taken the first attempt. Destinations that answer only once the data is durable (Honeycomb with its
+ * spool) take the batch first, and the others only once it is durable: when it cannot be made durable the client is
+ * asked to retry, and no other destination has it, so the retry duplicates nothing.
  */
 public final class FanOut implements BatchConsumer {
-    private final List<Destination> destinations;
+    /** Those answering when the data is durable, then the others. */
+    private final List<Destination> durableFirst;
+    private final List<Destination> durable;
+    private final List<Destination> others;
 
     public FanOut(List<? extends Destination> destinations) {
-        this.destinations = List.copyOf(destinations);
+        this.durable = destinations.stream().filter(Destination::answersWhenDurable).map(d -> (Destination) d)
+                .toList();
+        this.others = destinations.stream().filter(d -> !d.answersWhenDurable()).map(d -> (Destination) d)
+                .toList();
+        List<Destination> all = new ArrayList<>(durable);
+        all.addAll(others);
+        this.durableFirst = List.copyOf(all);
     }
 
     /** A destination as the fan-out sees it. */
     public interface Destination extends BatchConsumer {
         /** Whether {@link #accept} would take a batch of this size now; destinations that shed answer true. */
         boolean hasRoomFor(Batch batch);
+
+        /**
+         * Whether {@link #accept} answers {@link Acceptance#whenDurable}: the batch is taken only once the future
+         * says so. Such destinations are offered a batch before the others.
+         */
+        default boolean answersWhenDurable() {
+            return false;
+        }
     }
 
     @Override
     public Acceptance accept(Batch batch) {
-        for (Destination d : destinations) {
+        for (Destination d : durableFirst) {
             if (!d.hasRoomFor(batch)) {
                 return Acceptance.RETRY_LATER;
             }
         }
         Acceptance result = Acceptance.ACCEPTED;
-        for (Destination d : destinations) {
+        for (Destination d : durable) {
             result = result.and(d.accept(batch));
         }
-        return result;
+        CompletableFuture<Boolean> whenDurable = result.durable();
+        if (whenDurable == null) {
+            for (Destination d : others) {
+                result = result.and(d.accept(batch));
+            }
+            return result;
+        }
+        // The others take it once it is durable, on the thread that completes the future (they only queue it).
+        return Acceptance.whenDurable(whenDurable.thenApply(isDurable -> {
+            if (Boolean.TRUE.equals(isDurable)) {
+                for (Destination d : others) {
+                    d.accept(batch);
+                }
+            }
+            return isDurable;
+        }));
     }
 }

@@ -204,6 +204,12 @@ public final class HoneycombDestination implements Destination {
         return s == null || s.diskBytes() + batch.sizeBytes() + SPOOL_RECORD_OVERHEAD <= config.spool().maxBytes();
     }
 
+    /** With the spool on, a batch is taken once it is durable. */
+    @Override
+    public boolean answersWhenDurable() {
+        return config.spool().enabled();
+    }
+
     @Override
     public Acceptance accept(Batch batch) {
         enqueued.increment(batch.spanCount());

@@ -1,0 +1,82 @@
+package dev.otlprelay.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** All destinations or none: what the client is asked to retry is at no destination. */
+class FanOutTest {
+
+    private static final class Recording implements FanOut.Destination {
+        final List<Batch> taken = new ArrayList<>();
+        final CompletableFuture<Boolean> durable;
+
+        Recording(CompletableFuture<Boolean> durable) {
+            this.durable = durable;
+        }
+
+        @Override
+        public boolean hasRoomFor(Batch batch) {
+            return true;
+        }
+
+        @Override
+        public boolean answersWhenDurable() {
+            return durable != null;
+        }
+
+        @Override
+        public Acceptance accept(Batch batch) {
+            taken.add(batch);
+            return durable == null ? Acceptance.ACCEPTED : Acceptance.whenDurable(durable);
+        }
+    }
+
+    private static TraceBatch batch() {
+        return new TraceBatch(ExportTraceServiceRequest.getDefaultInstance(), 1, 10,
+                new ClientContext("http", null, null), 0);
+    }
+
+    @Test
+    void theOthersTakeABatchOnlyOnceTheDurableDestinationHasMadeItDurable() throws Exception {
+        CompletableFuture<Boolean> spool = new CompletableFuture<>();
+        Recording xray = new Recording(null);
+        Recording honeycomb = new Recording(spool);
+        // X-Ray listed first: the durable destination is still offered the batch first.
+        Acceptance a = new FanOut(List.of(xray, honeycomb)).accept(batch());
+
+        assertThat(honeycomb.taken).hasSize(1);
+        assertThat(xray.taken).as("not before the data is durable").isEmpty();
+        spool.complete(true);
+        assertThat(a.durable().get()).isTrue();
+        assertThat(xray.taken).hasSize(1);
+    }
+
+    @Test
+    void aBatchThatCouldNotBeMadeDurableReachesNoOtherDestinationSoTheRetryDuplicatesNothing() throws Exception {
+        CompletableFuture<Boolean> spool = new CompletableFuture<>();
+        Recording debug = new Recording(null);
+        Recording honeycomb = new Recording(spool);
+        Acceptance a = new FanOut(List.of(honeycomb, debug)).accept(batch());
+
+        spool.complete(false);
+
+        assertThat(a.durable().get()).as("the client is asked to retry").isFalse();
+        assertThat(debug.taken).isEmpty();
+    }
+
+    @Test
+    void withoutADurableDestinationEveryOneTakesTheBatchAtOnce() {
+        Recording one = new Recording(null);
+        Recording two = new Recording(null);
+        Acceptance a = new FanOut(List.of(one, two)).accept(batch());
+
+        assertThat(a.durable()).isNull();
+        assertThat(one.taken).hasSize(1);
+        assertThat(two.taken).hasSize(1);
+    }
+}
