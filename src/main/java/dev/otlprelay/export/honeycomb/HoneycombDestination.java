@@ -575,13 +575,16 @@ public final class HoneycombDestination implements Destination {
             result = new HoneycombClient.Result(HoneycombClient.Outcome.PERMANENT, 0, null, 0,
                     "the HTTP client failed (" + e.getClass().getName() + ")");
         }
+        // Splitting a refused batch decodes and encodes it again (up to batch_max_bytes): outside the lock that
+        // accept(), on the event loops, waits for.
+        List<Outbound> halves = result.outcome() == HoneycombClient.Outcome.TOO_LARGE ? o.halves() : null;
         synchronized (lock) {
             inFlight--;
             if (retry) {
                 retriesInFlight--;
             }
             if (!stopped) {
-                settle(o, result);
+                settle(o, result, halves);
             }
             // Else the drain deadline has counted this batch already, as dropped or left in the spool: counting its
             // outcome too would count it twice (and hold negative bytes). Its spool records stay unacknowledged.
@@ -589,8 +592,11 @@ public final class HoneycombDestination implements Destination {
         }
     }
 
-    /** Decides what an attempt's result means for the batch. Caller holds the lock. */
-    private void settle(Outbound o, HoneycombClient.Result r) {
+    /**
+     * Decides what an attempt's result means for the batch. Caller holds the lock. {@code halves} are the batch's
+     * halves when Honeycomb refused it as too large (computed before taking the lock), null when it cannot split.
+     */
+    private void settle(Outbound o, HoneycombClient.Result r, List<Outbound> halves) {
         switch (r.outcome()) {
             case DELIVERED -> {
                 release(o);
@@ -612,7 +618,6 @@ public final class HoneycombDestination implements Destination {
                 }
             }
             case TOO_LARGE -> {
-                List<Outbound> halves = o.halves();
                 metrics.sendFailedSpans(NAME, "http_413").increment(o.spanCount);
                 if (halves == null) {
                     release(o);
