@@ -67,6 +67,40 @@ class ExportQueueTest {
     }
 
     @Test
+    void whatIsStillQueuedAtTheDrainDeadlineIsCountedAsShutdown() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Exporter stuck = new Exporter() {
+            @Override
+            public String name() {
+                return "stuck";
+            }
+
+            @Override
+            public int export(Batch batch) throws InterruptedException {
+                release.await();
+                return 0;
+            }
+        };
+        try (RelayMetrics metrics = new RelayMetrics()) {
+            ExportQueue queue = new ExportQueue(stuck, 1L << 20, metrics);
+            queue.start();
+            queue.accept(batch(2));
+            await().atMost(Duration.ofSeconds(10)).until(() -> queue.oldestAgeSeconds() > 0);
+            queue.accept(batch(3));
+            queue.accept(batch(4));
+
+            long lost = queue.drain(Duration.ofMillis(50));
+
+            assertThat(lost).as("the queued batches; the one being exported is interrupted").isEqualTo(7);
+            assertThat(value(metrics, "otlp_relay_dropped_spans_total", "exporter", "stuck", "reason", "shutdown"))
+                    .isEqualTo(9);
+            assertThat(queue.queuedSpans()).isZero();
+            release.countDown();
+            queue.close();
+        }
+    }
+
+    @Test
     void aBatchTheExporterDoesNotTakeIsNeitherQueuedNorCounted() {
         try (RelayMetrics metrics = new RelayMetrics()) {
             Exporter tracesOnly = new Exporter() {

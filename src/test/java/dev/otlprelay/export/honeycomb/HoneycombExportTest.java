@@ -87,14 +87,23 @@ class HoneycombExportTest {
     /** A relay sending to the fake, with fast retries unless the test says otherwise. */
     private TestRelay relay(String extraYaml, Map<String, String> extraEnv) throws IOException {
         Path yaml = Files.createTempFile("relay", ".yaml");
-        Files.writeString(yaml, """
+        String base = """
                 honeycomb:
                   batch_timeout: 50ms
                   retry_initial_backoff: 100ms
                   retry_max_backoff: 500ms
                   retry_max_elapsed: 120s
                   request_timeout: 2s
-                """ + extraYaml);
+                """;
+        // A key the test sets itself replaces the default above.
+        StringBuilder merged = new StringBuilder();
+        for (String line : base.split("\n")) {
+            String key = line.strip().split(":")[0];
+            if (!line.startsWith("  ") || !extraYaml.contains("  " + key + ":")) {
+                merged.append(line).append('\n');
+            }
+        }
+        Files.writeString(yaml, merged + extraYaml);
         Map<String, String> env = new HashMap<>(Map.of("HONEYCOMB_API_KEY", KEY,
                 "HONEYCOMB_API_ENDPOINT", honeycomb.url(), "RELAY_CONFIG", yaml.toString()));
         env.putAll(extraEnv);
@@ -197,6 +206,7 @@ class HoneycombExportTest {
         // A few seconds of 503 after the 429s and 500s: with backoffs of 100-500 ms that is many attempts, and the
         // suite does not spend half a minute waiting for a real-time outage.
         honeycomb.thenAnswer(Behaviour.tooManyRequests(), 3).thenAnswer(Behaviour.status(500), 2)
+                .thenAnswer(Behaviour.status(502), 1).thenAnswer(Behaviour.status(504), 1)
                 .thenAnswer(Behaviour.outageFor(Duration.ofSeconds(3)));
         SdkTracerProvider provider = sdk(relay);
         sendSpans(provider, 300);
@@ -211,6 +221,10 @@ class HoneycombExportTest {
                 .as("500 is retried (honeycomb.retry_on), not dropped").isPositive();
         assertThat(honeycombMetric("otlp_relay_exporter_send_failed_spans_total", "reason", "http_503"))
                 .isPositive();
+        assertThat(honeycombMetric("otlp_relay_exporter_send_failed_spans_total", "reason", "http_502"))
+                .as("502 is retried").isPositive();
+        assertThat(honeycombMetric("otlp_relay_exporter_send_failed_spans_total", "reason", "http_504"))
+                .as("504 is retried").isPositive();
         await().untilAsserted(() -> assertThat(honeycombMetric("otlp_relay_exporter_sent_spans_total"))
                 .isEqualTo(300));
         assertThat(honeycombMetric("otlp_relay_dropped_spans_total")).isZero();
@@ -395,6 +409,62 @@ class HoneycombExportTest {
                 .toByteArray());
         await().untilAsserted(() -> assertThat(honeycombMetric("otlp_relay_dropped_spans_total", "reason",
                 "no_api_key")).isEqualTo(1));
+    }
+
+    /**
+     * At most half the senders work on retries: with two senders and two batches being retried against a Honeycomb
+     * that hangs, a fresh batch still gets a sender instead of waiting behind the retries.
+     */
+    @Test
+    void retriesNeverOccupyEverySenderSoFreshDataIsStillTried() throws Exception {
+        relay("""
+                  senders: 2
+                  batch_timeout: 10ms
+                """, Map.of());
+        honeycomb.answer(Behaviour.hang()).thenAnswer(Behaviour.status(503), 2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(Http.post(relay.httpUrl() + "/v1/traces", "application/x-protobuf", null,
+                    Otlp.request("backend-flask", Otlp.span("GET /retried", "5759e988bd862e3fe1be46a99427279" + i,
+                            "53995c3f42cd8ad" + i)).toByteArray()).statusCode()).isEqualTo(200);
+            int attempts = i + 1;
+            honeycomb.awaitAttempts(attempts, Duration.ofSeconds(10));
+        }
+        // Both are now waiting to be retried; the first retry hangs and takes the one retry slot.
+        await().atMost(Duration.ofSeconds(10)).until(() -> honeycomb.hanging() >= 1);
+        assertThat(Http.post(relay.httpUrl() + "/v1/traces", "application/x-protobuf", null,
+                Otlp.request("backend-flask", Otlp.span("GET /fresh", "0123456789abcdef0123456789abcdef",
+                        "0123456789abcdef")).toByteArray()).statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> honeycomb.hanging() == 2);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> honeycomb.hanging() == 2);
+        // The two that were hanging, answered now (what was waiting goes next, and hangs in turn).
+        honeycomb.answer(Behaviour.hang());
+        honeycomb.releaseHangs(Behaviour.ok());
+        List<String> hung = new ArrayList<>();
+        for (FakeHoneycomb.Received r : honeycomb.requests().subList(2, 4)) {
+            r.traces().getResourceSpansList().forEach(rs -> rs.getScopeSpansList().forEach(ss ->
+                    ss.getSpansList().forEach(span -> hung.add(span.getName()))));
+        }
+        assertThat(hung).as("a retry and the fresh batch were being sent; the second retry waited")
+                .containsExactlyInAnyOrder("GET /retried", "GET /fresh");
+        honeycomb.answer(Behaviour.ok());
+        honeycomb.releaseHangs(Behaviour.ok());
+    }
+
+    @Test
+    void aBatchStillRefusedAfterRetryMaxElapsedIsGivenUpOnAndCounted() throws Exception {
+        relay("""
+                  retry_max_elapsed: 1s
+                """, Map.of());
+        honeycomb.answer(Behaviour.status(503));
+        assertThat(Http.post(relay.httpUrl() + "/v1/traces", "application/x-protobuf", null,
+                Otlp.validRequest(4).toByteArray()).statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                honeycombMetric("otlp_relay_dropped_spans_total", "reason", "retries_exhausted")).isEqualTo(4));
+        assertThat(honeycombMetric("otlp_relay_exporter_retries_total")).as("it was retried first").isPositive();
+        assertThat(honeycombMetric("otlp_relay_exporter_queue_spans")).isZero();
+        assertAccountingHolds();
     }
 
     @Test
