@@ -51,7 +51,7 @@ public final class Commands {
               RELAY_ADMIN_ADDRESS (0.0.0.0:8888), RELAY_MAX_REQUEST_BYTES, RELAY_MAX_INFLIGHT_BYTES,
               HONEYCOMB_API_KEY, HONEYCOMB_API_KEY_FILE, HONEYCOMB_API_ENDPOINT, HONEYCOMB_DATASET,
               RELAY_SPOOL_DIR, RELAY_SAMPLING_RULES, AWS_XRAY_DAEMON_ADDRESS, RELAY_XRAY_DOCUMENTS (nested),
-              RELAY_CONFIG (the file)
+              RELAY_REQUEST_TIMEOUT (30s), RELAY_CONFIG (the file)
             """;
 
     private final Map<String, String> env;

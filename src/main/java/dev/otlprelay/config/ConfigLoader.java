@@ -317,6 +317,8 @@ public final class ConfigLoader {
                     size(r.maxInflightBytes()), r.maxInflightBytes(), Long.toString(r.maxInflightBytes()));
             Field<Duration> retryAfter = field("receiver", "retry_after", null, DURATION, r.retryAfter(),
                     Values.formatDuration(r.retryAfter()));
+            Field<Duration> receiveTimeout = field("receiver", "request_timeout", "RELAY_REQUEST_TIMEOUT",
+                    POSITIVE_DURATION, r.requestTimeout(), Values.formatDuration(r.requestTimeout()));
 
             AdminConfig a = AdminConfig.defaults();
             Field<HostPort> admin = field("admin", "address", "RELAY_ADMIN_ADDRESS", address(a.address()),
@@ -477,7 +479,8 @@ public final class ConfigLoader {
             String ds = dataset.value().isBlank() ? null : dataset.value();
             return new RelayConfig(
                     new ReceiverConfig(http.value(), grpc.value(), maxRequest.value(),
-                            Math.toIntExact(maxGrpc.value()), maxInflight.value(), retryAfter.value()),
+                            Math.toIntExact(maxGrpc.value()), maxInflight.value(), retryAfter.value(),
+                            receiveTimeout.value()),
                     new AdminConfig(admin.value()),
                     new HoneycombConfig(apiKey, endpoint.value(), ds, keyMode.value(), gzip.value(),
                             new HoneycombConfig.BatchConfig(batchTimeout.value(),

@@ -36,6 +36,7 @@ public final class EffectiveConfig {
         entry(y, "max_grpc_message_bytes", Integer.toString(r.maxGrpcMessageBytes()));
         entry(y, "max_inflight_bytes", Long.toString(r.maxInflightBytes()));
         entry(y, "retry_after", Values.formatDuration(r.retryAfter()));
+        entry(y, "request_timeout", Values.formatDuration(r.requestTimeout()));
         y.append("admin:\n");
         entry(y, "address", scalar(c.admin().address().toString()));
         HoneycombConfig h = c.honeycomb();

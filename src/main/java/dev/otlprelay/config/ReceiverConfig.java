@@ -13,19 +13,23 @@ import java.util.Objects;
  * @param maxInflightBytes    process-wide admission budget in decompressed bytes
  *                            ({@code RELAY_MAX_INFLIGHT_BYTES}, default 64 MiB)
  * @param retryAfter          Retry-After given to clients when the relay sheds load (default 1s)
+ * @param requestTimeout      an OTLP/HTTP request must arrive whole within this of its first line, or it is answered
+ *                            408 and its connection closed ({@code RELAY_REQUEST_TIMEOUT}, default 30s)
  */
 public record ReceiverConfig(HostPort httpAddress, HostPort grpcAddress, long maxRequestBytes,
-                             int maxGrpcMessageBytes, long maxInflightBytes, Duration retryAfter) {
+                             int maxGrpcMessageBytes, long maxInflightBytes, Duration retryAfter,
+                             Duration requestTimeout) {
 
     public ReceiverConfig {
         Objects.requireNonNull(httpAddress, "httpAddress");
         Objects.requireNonNull(grpcAddress, "grpcAddress");
         Objects.requireNonNull(retryAfter, "retryAfter");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
     }
 
     /** The documented defaults. */
     public static ReceiverConfig defaults() {
         return new ReceiverConfig(new HostPort(HostPort.ANY_HOST, 4318), new HostPort(HostPort.ANY_HOST, 4317),
-                20L * 1024 * 1024, 4 * 1024 * 1024, 64L * 1024 * 1024, Duration.ofSeconds(1));
+                20L * 1024 * 1024, 4 * 1024 * 1024, 64L * 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(30));
     }
 }

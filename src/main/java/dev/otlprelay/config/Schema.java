@@ -21,7 +21,7 @@ final class Schema {
     static {
         Map<String, List<String>> s = new LinkedHashMap<>();
         s.put("receiver", List.of("http_address", "grpc_address", "max_request_bytes", "max_grpc_message_bytes",
-                "max_inflight_bytes", "retry_after"));
+                "max_inflight_bytes", "retry_after", "request_timeout"));
         s.put("admin", List.of("address"));
         s.put("honeycomb", List.of("api_key", "api_endpoint", "dataset", "key_mode", "compression", "batch_timeout",
                 "batch_max_spans", "batch_max_bytes", "retry_initial_backoff", "retry_multiplier", "retry_jitter",
@@ -47,7 +47,8 @@ final class Schema {
     static final List<String> ENV_VARS = List.of("RELAY_CONFIG", "RELAY_HTTP_ADDRESS", "RELAY_GRPC_ADDRESS",
             "RELAY_ADMIN_ADDRESS", "RELAY_MAX_REQUEST_BYTES", "RELAY_MAX_INFLIGHT_BYTES", "HONEYCOMB_API_KEY",
             "HONEYCOMB_API_KEY_FILE", "HONEYCOMB_API_ENDPOINT", "HONEYCOMB_DATASET", "RELAY_SPOOL_DIR",
-            "AWS_XRAY_DAEMON_ADDRESS", "RELAY_SAMPLING_RULES", "RELAY_XRAY_DOCUMENTS");
+            "AWS_XRAY_DAEMON_ADDRESS", "RELAY_SAMPLING_RULES", "RELAY_XRAY_DOCUMENTS",
+            "RELAY_REQUEST_TIMEOUT");
 
     private static final int MAX_SUGGESTION_DISTANCE = 3;
 

@@ -22,6 +22,8 @@ public record OtlpOutcome(Kind kind, String reason, String message, long rejecte
         NOT_FOUND(404, Status.Code.UNIMPLEMENTED),
         METHOD_NOT_ALLOWED(405, Status.Code.UNIMPLEMENTED),
         PAYLOAD_TOO_LARGE(413, Status.Code.RESOURCE_EXHAUSTED),
+        /** The request did not arrive whole in time ({@code receiver.request_timeout}). */
+        REQUEST_TIMEOUT(408, Status.Code.DEADLINE_EXCEEDED),
         UNSUPPORTED_MEDIA_TYPE(415, Status.Code.INVALID_ARGUMENT),
         /** Retryable: the SDKs retry 503 and UNAVAILABLE (not 429 / RESOURCE_EXHAUSTED without RetryInfo). */
         UNAVAILABLE(503, Status.Code.UNAVAILABLE),

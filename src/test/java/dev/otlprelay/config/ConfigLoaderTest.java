@@ -388,6 +388,15 @@ class ConfigLoaderTest extends ConfigFileTest {
         }
 
         @Test
+        void requestTimeoutComesFromTheEnvironmentAndMustBePositive() throws Exception {
+            assertThat(ConfigLoader.load(null, Map.of("RELAY_REQUEST_TIMEOUT", "5s"), dir).receiver()
+                    .requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(problems("", Map.of("RELAY_REQUEST_TIMEOUT", "0s"))).containsExactly(
+                    "RELAY_REQUEST_TIMEOUT: 0s (expected: a duration > 0 such as 15s, 500ms, 2m or 1h, or whole "
+                            + "seconds)");
+        }
+
+        @Test
         void refusesZeroGrpcMessageLimit() throws Exception {
             assertThat(problems("receiver:\n  max_grpc_message_bytes: 0\n")).containsExactly(
                     "receiver.max_grpc_message_bytes: 0"
@@ -434,7 +443,7 @@ class ConfigLoaderTest extends ConfigFileTest {
                       drain_timeout: [15s]
                     """)).containsExactly(
                     "receiver: a list (expected: a map with keys http_address, grpc_address, max_request_bytes,"
-                            + " max_grpc_message_bytes, max_inflight_bytes, retry_after)",
+                            + " max_grpc_message_bytes, max_inflight_bytes, retry_after, request_timeout)",
                     "admin: a string (expected: a map with key address)",
                     "honeycomb.api_key: a list (expected: a string)",
                     "honeycomb.api_endpoint: a map (expected: an absolute http(s) URL, e.g. https://api.honeycomb.io)",

@@ -27,6 +27,7 @@ class EffectiveConfigTest {
                   max_grpc_message_bytes: 4194304
                   max_inflight_bytes: 67108864
                   retry_after: 1s
+                  request_timeout: 30s
                 admin:
                   address: 0.0.0.0:8888
                 honeycomb:

@@ -50,10 +50,12 @@ public final class HttpReceiver implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup("otlp-http", GlobalEventExecutor.INSTANCE);
     private Channel listener;
     private final ConnectionErrors errors;
+    private final Duration requestTimeout;
 
     public HttpReceiver(HostPort address, Supplier<String> grpcAddress, Ingest ingest, Admission admission,
-                        RelayMetrics metrics, long maxRequestBytes, SocketTransport transport, EventLoopGroup boss,
-                        EventLoopGroup workers) {
+                        RelayMetrics metrics, long maxRequestBytes, Duration requestTimeout, SocketTransport transport,
+                        EventLoopGroup boss, EventLoopGroup workers) {
+        this.requestTimeout = requestTimeout;
         this.address = address;
         this.grpcAddress = grpcAddress;
         this.ingest = ingest;
@@ -86,7 +88,7 @@ public final class HttpReceiver implements AutoCloseable {
         @Override
         public void http1(ChannelHandlerContext sniffer) {
             sniffer.pipeline().addAfter(sniffer.name(), "otlp", new OtlpHttpHandler(ingest, admission, metrics,
-                    maxRequestBytes));
+                    maxRequestBytes, requestTimeout));
             sniffer.pipeline().addAfter(sniffer.name(), "idle", new IdleStateHandler(IDLE_SECONDS, 0, 0,
                     TimeUnit.SECONDS));
             sniffer.pipeline().addAfter(sniffer.name(), "http", new HttpServerCodec());
@@ -102,7 +104,8 @@ public final class HttpReceiver implements AutoCloseable {
                         @Override
                         protected void initChannel(Http2StreamChannel stream) {
                             stream.pipeline().addLast("route", new Http2StreamRouter(grpcAddress,
-                                    () -> new OtlpHttpHandler(ingest, admission, metrics, maxRequestBytes), errors));
+                                    () -> new OtlpHttpHandler(ingest, admission, metrics, maxRequestBytes,
+                                            requestTimeout), errors));
                         }
                     }));
         }

@@ -31,7 +31,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.util.Locale;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Handles OTLP/HTTP requests on one connection, one at a time: route, check media type and encoding, read the
@@ -44,12 +47,17 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     static final String TRANSPORT = RelayMetrics.TRANSPORT_HTTP;
     /** After an early answer, read and discard at most this much more before closing the connection. */
     private static final long MAX_DISCARD_BYTES = 64L * 1024 * 1024;
+    /** The body buffer starts at most this large and grows with what arrives. */
+    private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
 
     private final Ingest ingest;
     private final Admission admission;
     private final RelayMetrics metrics;
     private final long maxRequestBytes;
     private final ConnectionErrors errors;
+    private final Duration requestTimeout;
+    /** Fires when the request being read has not arrived whole in time; null between requests. */
+    private ScheduledFuture<?> deadline;
 
     // The request being read on this connection.
     private Route route;
@@ -63,7 +71,9 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     private boolean discarding;
     private long discarded;
 
-    OtlpHttpHandler(Ingest ingest, Admission admission, RelayMetrics metrics, long maxRequestBytes) {
+    OtlpHttpHandler(Ingest ingest, Admission admission, RelayMetrics metrics, long maxRequestBytes,
+                    Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
         this.errors = new ConnectionErrors(metrics, TRANSPORT);
         this.ingest = ingest;
         this.admission = admission;
@@ -100,6 +110,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
         if (msg instanceof HttpRequest request) {
+            startDeadline(ctx);
             startRequest(ctx, request);
         }
         if (msg instanceof HttpContent content) {
@@ -108,6 +119,43 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
             } else if (body != null) {
                 append(ctx, content);
             }
+            if (content instanceof LastHttpContent) {
+                cancelDeadline();
+            }
+        }
+    }
+
+    /**
+     * A request must arrive whole within {@code receiver.request_timeout} of its first line: a client that sends a
+     * byte a second holds a connection and what it sent, and would otherwise hold them for as long as it likes.
+     */
+    private void startDeadline(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        deadline = ctx.executor().schedule(() -> timedOut(ctx), requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    private void timedOut(ChannelHandlerContext ctx) {
+        deadline = null;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        keepAlive = false;
+        boolean reading = body != null || discarding;
+        releaseBody();
+        discarding = false;
+        if (reading) {
+            respond(ctx, ingest.fail(TRANSPORT, OtlpOutcome.Kind.REQUEST_TIMEOUT, "request_timeout",
+                    "the request did not arrive whole within " + requestTimeout.toMillis() + " ms (expected: a "
+                            + "client that sends its request at once; the limit is RELAY_REQUEST_TIMEOUT)"));
+        } else {
+            ctx.close();
         }
     }
 
@@ -166,14 +214,16 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
             answerEarly(ctx, request, tooLarge("request body of " + contentLength + " bytes"));
             return;
         }
-        long initial = contentLength >= 0 ? contentLength : 0;
-        if (!admission.tryAcquire(initial)) {
+        // Nothing is reserved, and little allocated, for what the client only says it will send: the budget holds
+        // the bytes that have arrived (append), so slow clients declaring large bodies cannot starve the others.
+        if (admission.utilisation() >= 1.0) {
             answerEarly(ctx, request, ingest.refuse(TRANSPORT, "admission"));
             return;
         }
-        reserved = initial;
+        reserved = 0;
         client = new ClientContext(TRANSPORT, headers.get("x-honeycomb-team"), headers.get("x-honeycomb-dataset"));
-        body = Unpooled.buffer((int) Math.min(initial > 0 ? initial : 8192, maxRequestBytes));
+        int initialCapacity = (int) Math.min(contentLength > 0 ? contentLength : 8192, INITIAL_BUFFER_BYTES);
+        body = Unpooled.buffer(initialCapacity, (int) Math.min(Integer.MAX_VALUE - 8, maxRequestBytes));
         if (HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
@@ -333,6 +383,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelDeadline();
         releaseBody();
         super.channelInactive(ctx);
     }

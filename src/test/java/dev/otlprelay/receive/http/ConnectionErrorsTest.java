@@ -27,7 +27,7 @@ class ConnectionErrorsTest {
         try (RelayMetrics metrics = new RelayMetrics()) {
             Ingest ingest = new Ingest(batch -> Acceptance.ACCEPTED, metrics, Duration.ofSeconds(1));
             EmbeddedChannel ch = new EmbeddedChannel(new OtlpHttpHandler(ingest, new Admission(1 << 20), metrics,
-                    1 << 20));
+                    1 << 20, Duration.ofSeconds(30)));
             assertThat(errors(metrics, "http", "io")).as("registered at zero").isZero();
 
             ch.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
