@@ -67,6 +67,8 @@ public final class Relay implements AutoCloseable {
     private final ScheduledExecutorService reloads;
     private final List<Destination> destinations = new ArrayList<>();
     private final Readiness readiness = new Readiness();
+    /** {@code /healthz}: fails when a stage can no longer do its work, so that the relay is restarted. */
+    private final Readiness liveness = new Readiness();
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final HttpReceiver http;
@@ -137,7 +139,8 @@ public final class Relay implements AutoCloseable {
                 receiver.maxRequestBytes(), receiver.requestTimeout(), transport, boss, workers);
         grpc = new GrpcReceiver(receiver.grpcAddress(), this::httpBoundAddress, ingest, admission, metrics,
                 receiver.maxGrpcMessageBytes(), transport, boss, workers);
-        admin = new AdminServer(config.admin().address(), metrics, readiness, () -> EffectiveConfig.render(config),
+        admin = new AdminServer(config.admin().address(), metrics, readiness, liveness,
+                () -> EffectiveConfig.render(config),
                 sampling == null ? SamplingDebug.OFF : new SamplingView(samplers, sampling), transport, boss,
                 workers);
 
@@ -147,9 +150,11 @@ public final class Relay implements AutoCloseable {
         readiness.add("listeners", () -> http.isBound() && grpc.isBound() ? null : "OTLP listeners are not bound");
         for (Destination d : destinations) {
             readiness.add(d.name(), d::notReadyReason);
+            liveness.add(d.name(), d::deadReason);
         }
         if (sampling != null) {
             readiness.add("sampling", sampling::notReadyReason);
+            liveness.add("sampling", sampling::deadReason);
         }
         reloads = samplers == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sampling-rules-reload");

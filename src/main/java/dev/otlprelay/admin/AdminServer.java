@@ -46,6 +46,8 @@ public final class AdminServer implements AutoCloseable {
     private final HostPort address;
     private final RelayMetrics metrics;
     private final Readiness readiness;
+    /** What makes {@code /healthz} fail: the relay can no longer do its work. */
+    private final Readiness liveness;
     private final ConnectionErrors errors;
     private final Supplier<String> configSummary;
     private final SamplingDebug sampling;
@@ -67,6 +69,13 @@ public final class AdminServer implements AutoCloseable {
     public AdminServer(HostPort address, RelayMetrics metrics, Readiness readiness, Supplier<String> configSummary,
                        SamplingDebug sampling, SocketTransport transport, EventLoopGroup boss,
                        EventLoopGroup workers) {
+        this(address, metrics, readiness, new Readiness(), configSummary, sampling, transport, boss, workers);
+    }
+
+    public AdminServer(HostPort address, RelayMetrics metrics, Readiness readiness, Readiness liveness,
+                       Supplier<String> configSummary, SamplingDebug sampling, SocketTransport transport,
+                       EventLoopGroup boss, EventLoopGroup workers) {
+        this.liveness = liveness;
         this.sampling = sampling;
         this.address = address;
         this.metrics = metrics;
@@ -134,7 +143,15 @@ public final class AdminServer implements AutoCloseable {
             switch (path) {
                 case "/metrics" -> offLoop(ctx, keepAlive, () -> send(ctx, keepAlive, HttpResponseStatus.OK,
                         "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
-                case "/healthz" -> send(ctx, keepAlive, HttpResponseStatus.OK, "text/plain", "ok\n");
+                case "/healthz" -> {
+                    List<String> dead = liveness.problems();
+                    if (dead.isEmpty()) {
+                        send(ctx, keepAlive, HttpResponseStatus.OK, "text/plain", "ok\n");
+                    } else {
+                        send(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
+                                "not alive\n" + String.join("\n", dead) + "\n");
+                    }
+                }
                 case "/readyz" -> {
                     List<String> problems = readiness.problems();
                     if (problems.isEmpty()) {

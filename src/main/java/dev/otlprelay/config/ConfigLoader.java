@@ -81,9 +81,15 @@ public final class ConfigLoader {
      * @throws ConfigException listing every problem found
      */
     public static RelayConfig load(Path file, Map<String, String> env, Path workingDir) throws ConfigException {
+        return load(file, env, workingDir, MemoryBounds.maxHeap());
+    }
+
+    /** {@link #load(Path, Map, Path)} as a JVM with this max heap would: for the memory bounds' defaults and check. */
+    static RelayConfig load(Path file, Map<String, String> env, Path workingDir, long maxHeapBytes)
+            throws ConfigException {
         Objects.requireNonNull(env, "env");
         Objects.requireNonNull(workingDir, "workingDir");
-        return new Loading(env, workingDir.toAbsolutePath().normalize()).load(file);
+        return new Loading(env, workingDir.toAbsolutePath().normalize(), maxHeapBytes).load(file);
     }
 
     /** {@link #load(Path, Map, Path)} with the current directory as working directory. */
@@ -294,9 +300,13 @@ public final class ConfigLoader {
         private ObjectNode root;
         private Path source;
 
-        Loading(Map<String, String> env, Path workingDir) {
+        /** The JVM's max heap, which the memory bounds not set default from and must fit in. */
+        private final long maxHeapBytes;
+
+        Loading(Map<String, String> env, Path workingDir, long maxHeapBytes) {
             this.env = env;
             this.workingDir = workingDir;
+            this.maxHeapBytes = maxHeapBytes;
         }
 
         RelayConfig load(Path file) throws ConfigException {
@@ -308,13 +318,15 @@ public final class ConfigLoader {
                     address(r.httpAddress()), r.httpAddress(), r.httpAddress().toString());
             Field<HostPort> grpc = field("receiver", "grpc_address", "RELAY_GRPC_ADDRESS",
                     address(r.grpcAddress()), r.grpcAddress(), r.grpcAddress().toString());
+            long maxRequestDefault = MemoryBounds.maxRequest(maxHeapBytes);
             Field<Long> maxRequest = field("receiver", "max_request_bytes", "RELAY_MAX_REQUEST_BYTES",
-                    size(r.maxRequestBytes()), r.maxRequestBytes(), Long.toString(r.maxRequestBytes()));
+                    size(r.maxRequestBytes()), maxRequestDefault, Long.toString(maxRequestDefault));
             Field<Long> maxGrpc = field("receiver", "max_grpc_message_bytes", null,
                     positiveIntSize(r.maxGrpcMessageBytes()), (long) r.maxGrpcMessageBytes(),
                     Integer.toString(r.maxGrpcMessageBytes()));
+            long inflightDefault = MemoryBounds.inflight(maxHeapBytes);
             Field<Long> maxInflight = field("receiver", "max_inflight_bytes", "RELAY_MAX_INFLIGHT_BYTES",
-                    size(r.maxInflightBytes()), r.maxInflightBytes(), Long.toString(r.maxInflightBytes()));
+                    size(r.maxInflightBytes()), inflightDefault, Long.toString(inflightDefault));
             Field<Duration> retryAfter = field("receiver", "retry_after", null, DURATION, r.retryAfter(),
                     Values.formatDuration(r.retryAfter()));
             Field<Duration> receiveTimeout = field("receiver", "request_timeout", "RELAY_REQUEST_TIMEOUT",
@@ -359,8 +371,9 @@ public final class ConfigLoader {
             Field<Long> senders = field("honeycomb", "senders", null, whole(1, 64, "", rt.senders()),
                     (long) rt.senders(), Integer.toString(rt.senders()));
             Field<Set<Integer>> retryOn = statusList("honeycomb", "retry_on", rt.retryOn());
+            long honeycombQueueDefault = MemoryBounds.honeycombQueue(maxHeapBytes);
             Field<Long> queueBytes = field("honeycomb", "queue_bytes", null, sizeAtLeast(MIB, h.queueBytes()),
-                    h.queueBytes(), Long.toString(h.queueBytes()));
+                    honeycombQueueDefault, Long.toString(honeycombQueueDefault));
             Field<Duration> readyAge = field("honeycomb", "ready_max_queue_age", null, POSITIVE_DURATION,
                     h.readyMaxQueueAge(), Values.formatDuration(h.readyMaxQueueAge()));
 
@@ -389,8 +402,9 @@ public final class ConfigLoader {
             Field<Long> datagrams = field("xray", "max_datagrams_per_second", null,
                     whole(0, 1_000_000, " (0 = unpaced)", x.maxDatagramsPerSecond()),
                     (long) x.maxDatagramsPerSecond(), Integer.toString(x.maxDatagramsPerSecond()));
+            long xrayQueueDefault = MemoryBounds.xrayQueue(maxHeapBytes);
             Field<Long> xrayQueue = field("xray", "queue_bytes", null, sizeAtLeast(MIB, x.queueBytes()),
-                    x.queueBytes(), Long.toString(x.queueBytes()));
+                    xrayQueueDefault, Long.toString(xrayQueueDefault));
             Field<XrayConfig.Documents> documents = field("xray", "documents", "RELAY_XRAY_DOCUMENTS", DOCUMENTS,
                     x.documents(), x.documents().word());
             Field<Long> maxSubsegments = field("xray", "max_subsegments_per_document", null,
@@ -412,8 +426,9 @@ public final class ConfigLoader {
             Field<Long> maxLive = field("sampling", "max_live_traces", null,
                     whole(1, 10_000_000, "", sm.maxLiveTraces()), (long) sm.maxLiveTraces(),
                     Integer.toString(sm.maxLiveTraces()));
+            long bufferDefault = MemoryBounds.samplingBuffer(maxHeapBytes);
             Field<Long> maxBuffer = field("sampling", "max_buffer_bytes", null, sizeAtLeast(MIB,
-                    sm.maxBufferBytes()), sm.maxBufferBytes(), Long.toString(sm.maxBufferBytes()));
+                    sm.maxBufferBytes()), bufferDefault, Long.toString(bufferDefault));
             Field<Long> keptCache = field("sampling", "kept_cache_traces", null,
                     whole(1, 100_000_000, "", sm.keptCacheTraces()), (long) sm.keptCacheTraces(),
                     Integer.toString(sm.keptCacheTraces()));
@@ -477,7 +492,7 @@ public final class ConfigLoader {
                 throw new ConfigException(problems);
             }
             String ds = dataset.value().isBlank() ? null : dataset.value();
-            return new RelayConfig(
+            RelayConfig config = new RelayConfig(
                     new ReceiverConfig(http.value(), grpc.value(), maxRequest.value(),
                             Math.toIntExact(maxGrpc.value()), maxInflight.value(), retryAfter.value(),
                             receiveTimeout.value()),
@@ -502,6 +517,43 @@ public final class ConfigLoader {
                     new DebugExporterConfig(debug.value()),
                     new ShutdownConfig(drain.value()),
                     source);
+            fitsTheHeap(config, queueBytes, xrayQueue, maxInflight, maxBuffer);
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return config;
+        }
+
+        private static String mebibytes(long bytes) {
+            return bytes % MIB == 0 ? bytes / MIB + "MiB" : String.format(Locale.ROOT, "%.1fMiB", bytes / (double) MIB);
+        }
+
+        /**
+         * Refuses bounds that add up to more than the heap can hold beside what their bytes become while they are
+         * worked on ({@link MemoryBounds}): better a clear refusal at start than an OutOfMemoryError under load.
+         */
+        private void fitsTheHeap(RelayConfig c, Field<Long> honeycombQueue, Field<Long> xrayQueue,
+                                 Field<Long> inflight, Field<Long> samplingBuffer) {
+            List<String> parts = new ArrayList<>();
+            long total = 0;
+            for (var part : List.of(
+                    new Object[] {c.honeycomb().exportEnabled(), honeycombQueue, c.honeycomb().queueBytes()},
+                    new Object[] {c.xray().exportEnabled(), xrayQueue, c.xray().queueBytes()},
+                    new Object[] {true, inflight, c.receiver().maxInflightBytes()},
+                    new Object[] {c.sampling().active(), samplingBuffer, c.sampling().maxBufferBytes()})) {
+                if ((Boolean) part[0]) {
+                    long bytes = (Long) part[2];
+                    total += bytes;
+                    parts.add(((Field<?>) part[1]).label() + " " + mebibytes(bytes));
+                }
+            }
+            long heap = maxHeapBytes;
+            if (total > heap / 100 * MemoryBounds.MAX_TOTAL_PERCENT) {
+                problem("memory: " + String.join(" + ", parts) + " = " + mebibytes(total) + ", more than "
+                        + MemoryBounds.MAX_TOTAL_PERCENT + "% of the JVM's max heap of " + mebibytes(heap)
+                        + " (expected: smaller bounds, or leave them unset to size them from the heap; or a larger "
+                        + "heap: a higher container memory limit, -XX:MaxRAMPercentage or -Xmx)");
+            }
         }
 
         // ---- the file ----

@@ -109,7 +109,8 @@ public record HoneycombConfig(Optional<Secret> apiKey, String apiEndpoint, Strin
     /** The documented defaults (no key, so export is off). */
     public static HoneycombConfig defaults() {
         return new HoneycombConfig(Optional.empty(), DEFAULT_API_ENDPOINT, null, KeyMode.RELAY, true,
-                BatchConfig.defaults(), RetryConfig.defaults(), 256L * 1024 * 1024, Duration.ofSeconds(60),
+                BatchConfig.defaults(), RetryConfig.defaults(), MemoryBounds.honeycombQueue(MemoryBounds.maxHeap()),
+                Duration.ofSeconds(60),
                 SpoolConfig.defaults());
     }
 

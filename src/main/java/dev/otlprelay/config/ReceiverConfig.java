@@ -30,6 +30,7 @@ public record ReceiverConfig(HostPort httpAddress, HostPort grpcAddress, long ma
     /** The documented defaults. */
     public static ReceiverConfig defaults() {
         return new ReceiverConfig(new HostPort(HostPort.ANY_HOST, 4318), new HostPort(HostPort.ANY_HOST, 4317),
-                20L * 1024 * 1024, 4 * 1024 * 1024, 64L * 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(30));
+                MemoryBounds.maxRequest(MemoryBounds.maxHeap()), 4 * 1024 * 1024,
+                MemoryBounds.inflight(MemoryBounds.maxHeap()), Duration.ofSeconds(1), Duration.ofSeconds(30));
     }
 }

@@ -38,7 +38,8 @@ public record SamplingConfig(Path rulesFile, Duration reloadInterval, Duration d
 
     public static SamplingConfig defaults() {
         return new SamplingConfig(null, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(30), 10_000,
-                100_000, 128L * 1024 * 1024, 200_000, 2_000_000, List.of(), null);
+                100_000, MemoryBounds.samplingBuffer(MemoryBounds.maxHeap()), 200_000, 2_000_000, List.of(),
+                null);
     }
 
     /** Whether any trace can be sampled out: otherwise the stage passes batches through without buffering. */

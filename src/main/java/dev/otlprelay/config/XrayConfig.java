@@ -68,7 +68,8 @@ public record XrayConfig(DebugExporterConfig.Mode enabled, HostPort daemonAddres
 
     public static XrayConfig defaults() {
         return new XrayConfig(DebugExporterConfig.Mode.AUTO, new HostPort("127.0.0.1", 2000), false, List.of(),
-                false, false, 20_000, 64L * 1024 * 1024, Documents.NESTED, DEFAULT_MAX_SUBSEGMENTS);
+                false, false, 20_000, MemoryBounds.xrayQueue(MemoryBounds.maxHeap()), Documents.NESTED,
+                DEFAULT_MAX_SUBSEGMENTS);
     }
 
     /** The same settings with {@code documents} and {@code maxSubsegmentsPerDocument} as given. */

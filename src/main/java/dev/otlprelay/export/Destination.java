@@ -21,6 +21,14 @@ public interface Destination extends FanOut.Destination, AutoCloseable {
         return null;
     }
 
+    /**
+     * Why this destination can no longer do its work (a thread it needs has died, e.g. of an OutOfMemoryError), or
+     * null: {@code /healthz} fails then, so that an orchestrator restarts the relay rather than it limping on.
+     */
+    default String deadReason() {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -69,6 +69,12 @@ public final class ExportQueue implements Destination {
     }
 
     @Override
+    public synchronized String deadReason() {
+        return !closed && worker.getState() == Thread.State.TERMINATED
+                ? "the thread that sends to " + exporter.name() + " has died" : null;
+    }
+
+    @Override
     public synchronized boolean hasRoomFor(Batch batch) {
         return !exporter.pushesBack() || !exporter.takes(batch)
                 || (!closed && queuedBytes + batch.sizeBytes() <= capacityBytes);

@@ -85,6 +85,10 @@ import java.util.logging.Logger;
  */
 public final class SamplingStage implements BatchConsumer, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SamplingStage.class.getName());
+    /** Ticks missing this long mean the deciding thread has stopped. */
+    private static final long DEAD_AFTER_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private volatile long lastTickNanos;
+
     /** How often deadlines are checked and outboxes retried. */
     static final Duration TICK = Duration.ofMillis(100);
     /** Kept spans leave in batches of at most about this many bytes. */
@@ -257,11 +261,13 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            lastTickNanos = nanoClock.getAsLong();
             ticker.scheduleWithFixedDelay(this::tickSafely, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
     private void tickSafely() {
+        lastTickNanos = nanoClock.getAsLong();
         try {
             tick();
         } catch (RuntimeException e) {
@@ -596,6 +602,18 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     }
 
     // ---- observing -----------------------------------------------------------------------------------------
+
+    /** Why the stage can no longer decide traces (its ticks stopped, e.g. an Error ended them), or null. */
+    public String deadReason() {
+        synchronized (lock) {
+            if (ticker == null || stopped) {
+                return null;
+            }
+        }
+        long silent = nanoClock.getAsLong() - lastTickNanos;
+        return silent > DEAD_AFTER_NANOS ? "traces have not been decided for "
+                + TimeUnit.NANOSECONDS.toSeconds(silent) + " s (the deciding thread has stopped)" : null;
+    }
 
     /**
      * Why the relay should not be sent more traffic because of this stage, or null: decided spans waiting for

@@ -62,6 +62,7 @@ class ExportQueueTest {
             assertThat(value(metrics, "otlp_relay_dropped_spans_total", "exporter", "flaky", "reason",
                     "export_failed")).isEqualTo(3);
             assertThat(value(metrics, "otlp_relay_exporter_sent_spans_total", "exporter", "flaky")).isEqualTo(2);
+            assertThat(queue.deadReason()).as("the sending thread survived the Error").isNull();
             queue.close();
         }
     }

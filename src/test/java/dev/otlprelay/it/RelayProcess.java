@@ -40,8 +40,16 @@ public final class RelayProcess implements AutoCloseable {
 
     /** Starts the jar with exactly this environment (plus PATH/HOME), never the caller's Honeycomb key. */
     public static RelayProcess start(Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-jar", jar().toAbsolutePath().toString()));
+        return start(List.of("-Xmx256m"), env, args);
+    }
+
+    /** As {@link #start(Map, String...)}, with these JVM options instead of {@code -Xmx256m}. */
+    public static RelayProcess start(List<String> jvmOptions, Map<String, String> env, String... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar().toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("HONEYCOMB_") || k.startsWith("RELAY_")

@@ -204,6 +204,14 @@ public final class HoneycombDestination implements Destination {
         return s == null || s.diskBytes() + batch.sizeBytes() + SPOOL_RECORD_OVERHEAD <= config.spool().maxBytes();
     }
 
+    @Override
+    public String deadReason() {
+        synchronized (lock) {
+            return !stopped && dispatcher.getState() == Thread.State.TERMINATED
+                    ? "the thread that dispatches batches to Honeycomb has died" : null;
+        }
+    }
+
     /** With the spool on, a batch is taken once it is durable. */
     @Override
     public boolean answersWhenDurable() {
