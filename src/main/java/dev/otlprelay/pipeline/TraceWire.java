@@ -147,7 +147,7 @@ public final class TraceWire {
      */
     public static <T> T decodeAgain(Parser<T> parser, ByteString bytes, String what) {
         try {
-            return parser.parseFrom(bytes);
+            return parser.parseFrom(Nesting.input(bytes, 0));
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException(what + " no longer decodes", e);
         }

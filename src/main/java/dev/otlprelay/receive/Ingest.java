@@ -7,6 +7,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.BatchConsumer;
 import dev.otlprelay.pipeline.ClientContext;
+import dev.otlprelay.pipeline.Nesting;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.telemetry.RateLimitedLog;
@@ -28,9 +29,6 @@ import java.util.concurrent.CompletableFuture;
  * Requests that cannot be decoded are counted in {@code refused_requests{reason}}.
  */
 public final class Ingest {
-    /** Messages may be large and nested; protobuf's default recursion limit of 100 is what the SDKs assume too. */
-    private static final int MAX_MESSAGE_BYTES = Integer.MAX_VALUE;
-
     private final BatchConsumer next;
     private final RelayMetrics metrics;
     private final Duration retryAfter;
@@ -92,25 +90,28 @@ public final class Ingest {
             return done(refuse(transport, unavailable));
         }
         ExportTraceServiceRequest request;
+        SpanValidator.TooDeep tooDeep = new SpanValidator.TooDeep();
         try {
             request = encoding == Encoding.JSON
-                    ? OtlpJson.merge(body, offset, length, ExportTraceServiceRequest.newBuilder()).build()
-                    : parseProtobuf(body, offset, length);
+                    ? OtlpJson.mergeTraces(body, offset, length, ExportTraceServiceRequest.newBuilder(), tooDeep)
+                    .build()
+                    : parseProtobuf(body, offset, length, tooDeep);
         } catch (InvalidRequestException e) {
             return done(invalid(transport, encoding, e.getMessage()));
         }
-        SpanValidator.Result valid = SpanValidator.validate(request);
-        if (valid.rejectedSpans() > 0) {
-            metrics.refusedSpans(transport, "invalid_id").increment(valid.rejectedSpans());
+        SpanValidator.Result valid = SpanValidator.validate(request, tooDeep);
+        if (valid.invalidIds() > 0) {
+            metrics.refusedSpans(transport, "invalid_id").increment(valid.invalidIds());
+        }
+        if (valid.tooDeep() > 0) {
+            metrics.refusedSpans(transport, "too_deep").increment(valid.tooDeep());
         }
         OtlpOutcome success = valid.rejectedSpans() == 0 ? OtlpOutcome.ok()
-                : OtlpOutcome.partial(valid.rejectedSpans(), valid.rejectedSpans() + " of "
-                + (valid.rejectedSpans() + valid.validSpans()) + " spans rejected for invalid ids; first: "
-                + valid.firstProblem());
+                : OtlpOutcome.partial(valid.rejectedSpans(), valid.message());
         if (valid.validSpans() == 0) {
             return done(success);
         }
-        ByteString encoded = encoding == Encoding.PROTOBUF && valid.request() == request
+        ByteString encoded = encoding == Encoding.PROTOBUF && valid.request() == request && !tooDeep.rebuilt
                 ? received(body, offset, length) : null;
         TraceBatch batch = new TraceBatch(valid.request(), valid.validSpans(), length, client, System.nanoTime(),
                 encoded);
@@ -242,15 +243,27 @@ public final class Ingest {
                 : "invalid_protobuf", message);
     }
 
-    private static ExportTraceServiceRequest parseProtobuf(byte[] body, int offset, int length)
+    /**
+     * Decodes a protobuf trace request; one that nests deeper than the decoder's limit somewhere is decoded again
+     * span by span, so that only what holds the too-deep value is refused (counted in {@code tooDeep}).
+     */
+    private static ExportTraceServiceRequest parseProtobuf(byte[] body, int offset, int length,
+                                                           SpanValidator.TooDeep tooDeep)
             throws InvalidRequestException {
         try {
-            CodedInputStream in = CodedInputStream.newInstance(body, offset, length);
-            in.setSizeLimit(MAX_MESSAGE_BYTES);
+            CodedInputStream in = Nesting.input(body, offset, length);
             ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(in);
             in.checkLastTagWas(0);
             return request;
         } catch (InvalidProtocolBufferException e) {
+            if (Nesting.tooDeep(e)) {
+                try {
+                    return SpanBySpan.decode(body, offset, length, tooDeep);
+                } catch (IOException other) { // malformed elsewhere as well: report that
+                    throw protobufError("ExportTraceServiceRequest",
+                            other instanceof InvalidProtocolBufferException ipe ? ipe : e);
+                }
+            }
             throw protobufError("ExportTraceServiceRequest", e);
         } catch (IOException e) {
             throw new InvalidRequestException("invalid OTLP/protobuf ExportTraceServiceRequest: " + e.getMessage());
@@ -271,7 +284,7 @@ public final class Ingest {
         String type = signal == PassthroughBatch.Signal.METRICS ? "ExportMetricsServiceRequest"
                 : "ExportLogsServiceRequest";
         try {
-            CodedInputStream in = CodedInputStream.newInstance(body, offset, length);
+            CodedInputStream in = Nesting.input(body, offset, length);
             return switch (signal) {
                 case METRICS -> PassthroughBatch.dataPoints(ExportMetricsServiceRequest.parseFrom(in));
                 case LOGS -> PassthroughBatch.logRecords(ExportLogsServiceRequest.parseFrom(in));

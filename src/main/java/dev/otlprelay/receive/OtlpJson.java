@@ -20,6 +20,8 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.otlprelay.pipeline.Nesting;
+import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -51,13 +53,20 @@ import java.util.stream.Collectors;
  *
  * <p>Not supported, because OTLP does not use them: protobuf map fields are read and written as arrays of
  * {@code {"key":…,"value":…}} entries rather than as JSON objects, and well-known types (Timestamp, wrappers,
- * Struct) get no special JSON form; {@code google.protobuf.Any} is written as {@code {"@type": typeUrl}} only.
+ * Struct) get no special JSON form; {@code google.protobuf.Any} is written as {@code {"@type": typeUrl}} only,
+ * with its {@code retryDelay} when it holds a {@code google.rpc.RetryInfo}.
  */
 public final class OtlpJson {
     private static final String PREFIX = "invalid OTLP/JSON at ";
     private static final String ANY = "google.protobuf.Any";
+    private static final String RETRY_INFO = "google.rpc.RetryInfo";
     private static final int MAX_STRING_LENGTH = 64 * 1024 * 1024;
-    private static final int MAX_NESTING_DEPTH = 200;
+    /**
+     * JSON nesting Jackson reads at all: far past what a span may hold ({@link Nesting#MAX_MESSAGE_DEPTH} messages,
+     * about 4 JSON levels per 3 messages), so that a span nested too deep is refused alone, and small enough that
+     * Jackson's parsing contexts (a linked list, not a stack of calls) stay a few hundred KiB.
+     */
+    private static final int MAX_NESTING_DEPTH = 10_000;
     /** A longer string cannot be an in-range integer; refusing it early keeps BigDecimal parsing cheap. */
     private static final int MAX_INTEGER_STRING = 64;
     /** Same guard for floating-point strings; generous because some encoders print exact decimal expansions. */
@@ -99,6 +108,20 @@ public final class OtlpJson {
      */
     public static <B extends Message.Builder> B merge(byte[] json, int offset, int length, B builder)
             throws InvalidRequestException {
+        return merge(json, offset, length, builder, null);
+    }
+
+    /**
+     * {@link #merge} for a trace request: a span that nests deeper than {@link Nesting#MAX_MESSAGE_DEPTH} messages
+     * is left out and counted in {@code tooDeep}, instead of refusing the request.
+     */
+    static <B extends Message.Builder> B mergeTraces(byte[] json, int offset, int length, B builder,
+                                                     SpanValidator.TooDeep tooDeep) throws InvalidRequestException {
+        return merge(json, offset, length, builder, tooDeep);
+    }
+
+    private static <B extends Message.Builder> B merge(byte[] json, int offset, int length, B builder,
+                                                       SpanValidator.TooDeep tooDeep) throws InvalidRequestException {
         Objects.checkFromIndexSize(offset, length, json.length);
         if (length == 0) {
             return builder;
@@ -112,7 +135,7 @@ public final class OtlpJson {
             if (first != JsonToken.START_OBJECT) {
                 throw wrongType(p, first, "an object");
             }
-            readObject(p, builder);
+            readObject(p, builder, tooDeep, 0);
             JsonToken trailing = p.nextToken();
             if (trailing != null) {
                 throw invalid(p, "found " + describe(trailing)
@@ -131,7 +154,8 @@ public final class OtlpJson {
     /**
      * Writes a message as OTLP/JSON: lowerCamelCase keys, enums as integers, 64-bit integers as decimal strings,
      * trace/span ids as lowercase hex, other bytes as base64, default values omitted, and
-     * {@code google.protobuf.Any} (e.g. {@code Status.details}) as {@code {"@type": typeUrl}} only.
+     * {@code google.protobuf.Any} (e.g. {@code Status.details}) as {@code {"@type": typeUrl}} (and a RetryInfo's
+     * {@code retryDelay}).
      */
     public static byte[] write(MessageOrBuilder message) {
         ByteArrayBuilder out = new ByteArrayBuilder();
@@ -153,8 +177,19 @@ public final class OtlpJson {
         }
     }
 
-    /** Reads the members of an object whose START_OBJECT is the current token, up to its END_OBJECT. */
-    private static void readObject(JsonParser p, Message.Builder builder) throws IOException, InvalidRequestException {
+    /**
+     * Reads the members of an object whose START_OBJECT is the current token, up to its END_OBJECT.
+     *
+     * @param tooDeep where spans nested too deep are counted (trace requests), or null to refuse the request
+     * @param depth   how many messages enclose this one
+     */
+    private static void readObject(JsonParser p, Message.Builder builder, SpanValidator.TooDeep tooDeep, int depth)
+            throws IOException, InvalidRequestException {
+        if (depth > Nesting.MAX_MESSAGE_DEPTH) {
+            throw new TooDeepException(invalid(p, "messages nest deeper than " + Nesting.MAX_MESSAGE_DEPTH
+                    + " levels (expected: attribute values nested at most " + Nesting.MAX_VALUE_DEPTH + " deep)")
+                    .getMessage());
+        }
         Map<String, FieldDescriptor> fields = fieldsByKey(builder.getDescriptorForType());
         for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
             FieldDescriptor field = fields.get(key);
@@ -164,9 +199,9 @@ public final class OtlpJson {
                 continue;
             }
             if (field.isRepeated()) {
-                readRepeated(p, token, field, builder);
+                readRepeated(p, token, field, builder, tooDeep, depth);
             } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-                readMessageField(p, token, field, builder);
+                readMessageField(p, token, field, builder, tooDeep, depth);
             } else {
                 builder.setField(field, readScalar(p, token, field));
             }
@@ -174,20 +209,21 @@ public final class OtlpJson {
     }
 
     private static void readMessageField(JsonParser p, JsonToken token, FieldDescriptor field,
-                                         Message.Builder builder) throws IOException, InvalidRequestException {
+                                         Message.Builder builder, SpanValidator.TooDeep tooDeep, int depth)
+            throws IOException, InvalidRequestException {
         if (token != JsonToken.START_OBJECT) {
             throw wrongType(p, token, "an object");
         }
         Message.Builder nested = nestedBuilder(builder, field);
         if (nested != null) {
-            readObject(p, nested); // generated builders: fill the nested builder in place, no copy
+            readObject(p, nested, tooDeep, depth + 1); // generated builders: fill the nested builder in place, no copy
             return;
         }
         Message.Builder separate = builder.newBuilderForField(field);
         if (builder.hasField(field)) {
             separate.mergeFrom((Message) builder.getField(field)); // a repeated key merges, as in place
         }
-        readObject(p, separate);
+        readObject(p, separate, tooDeep, depth + 1);
         builder.setField(field, separate.build());
     }
 
@@ -200,25 +236,64 @@ public final class OtlpJson {
         }
     }
 
-    private static void readRepeated(JsonParser p, JsonToken token, FieldDescriptor field, Message.Builder builder)
+    private static void readRepeated(JsonParser p, JsonToken token, FieldDescriptor field, Message.Builder builder,
+                                     SpanValidator.TooDeep tooDeep, int depth)
             throws IOException, InvalidRequestException {
         if (token != JsonToken.START_ARRAY) {
             throw wrongType(p, token, "an array");
         }
         boolean messages = field.getJavaType() == FieldDescriptor.JavaType.MESSAGE;
+        boolean spans = tooDeep != null && messages && field.getMessageType() == Span.getDescriptor();
+        JsonStreamContext array = p.getParsingContext();
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             if (t == JsonToken.VALUE_NULL) {
                 continue; // lenient: a null element is no element
             }
             if (!messages) {
                 builder.addRepeatedField(field, readScalar(p, t, field));
+            } else if (spans) {
+                readSpan(p, t, field, builder, tooDeep, depth, array);
             } else if (t == JsonToken.START_OBJECT) {
                 Message.Builder element = builder.newBuilderForField(field);
-                readObject(p, element);
+                readObject(p, element, tooDeep, depth + 1);
                 builder.addRepeatedField(field, element.build());
             } else {
                 throw wrongType(p, t, "an object");
             }
+        }
+    }
+
+    /** One element of a {@code spans} array; one nested too deep is skipped to its end and counted. */
+    private static void readSpan(JsonParser p, JsonToken t, FieldDescriptor field, Message.Builder builder,
+                                 SpanValidator.TooDeep tooDeep, int depth, JsonStreamContext array)
+            throws IOException, InvalidRequestException {
+        if (t != JsonToken.START_OBJECT) {
+            throw wrongType(p, t, "an object");
+        }
+        Span.Builder span = Span.newBuilder();
+        try {
+            readObject(p, span, tooDeep, depth + 1);
+        } catch (TooDeepException e) {
+            while (p.getParsingContext() != array) { // iteratively, however deep it goes
+                if (p.nextToken() == null) {
+                    throw invalid(p, "the body ends inside the JSON (expected complete JSON; was the body truncated?)");
+                }
+            }
+            String name = span.getName().isEmpty() ? "?" : span.getName();
+            tooDeep.add(1, SpanValidator.tooDeepMessage("span \"" + name + "\"") + " (it nests deeper than "
+                    + Nesting.MAX_MESSAGE_DEPTH + " messages)");
+            tooDeep.rebuilt = true;
+            return;
+        }
+        builder.addRepeatedField(field, span.build());
+    }
+
+    /** A message nested deeper than the relay decodes: the span holding it is refused, or else the request. */
+    private static final class TooDeepException extends InvalidRequestException {
+        private static final long serialVersionUID = 1L;
+
+        TooDeepException(String message) {
+            super(message);
         }
     }
 
@@ -752,8 +827,30 @@ public final class OtlpJson {
             writeMessage(g, message);
             return;
         }
+        String typeUrl = (String) message.getField(type.findFieldByName("type_url"));
         g.writeStartObject();
-        g.writeStringField("@type", (String) message.getField(type.findFieldByName("type_url")));
+        g.writeStringField("@type", typeUrl);
+        if (typeUrl.endsWith("/" + RETRY_INFO)) { // what the SDKs read from a 503: when to retry
+            ByteString value = (ByteString) message.getField(type.findFieldByName("value"));
+            com.google.rpc.RetryInfo retry = com.google.rpc.RetryInfo.parseFrom(value);
+            if (retry.hasRetryDelay()) {
+                g.writeStringField("retryDelay", duration(retry.getRetryDelay()));
+            }
+        }
         g.writeEndObject();
+    }
+
+    /** A Duration in proto3's JSON form: seconds with an "s" suffix, and 3, 6 or 9 fractional digits if needed. */
+    static String duration(com.google.protobuf.Duration d) {
+        String seconds = Long.toString(d.getSeconds());
+        int nanos = Math.abs(d.getNanos());
+        if (nanos == 0) {
+            return seconds + "s";
+        }
+        String sign = d.getSeconds() == 0 && d.getNanos() < 0 ? "-" : "";
+        String fraction = String.format("%09d", nanos);
+        fraction = nanos % 1_000_000 == 0 ? fraction.substring(0, 3)
+                : nanos % 1_000 == 0 ? fraction.substring(0, 6) : fraction;
+        return sign + seconds + "." + fraction + "s";
     }
 }

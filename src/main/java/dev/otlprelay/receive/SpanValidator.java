@@ -1,51 +1,111 @@
 package dev.otlprelay.receive;
 
 import com.google.protobuf.ByteString;
+import dev.otlprelay.pipeline.Nesting;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.util.List;
 
 /**
- * Rejects spans with ids no destination can use — trace id not 16 bytes or all zero, span id not 8 bytes or all
- * zero, parent span id neither empty nor 8 bytes — one by one, so that the rest of the request is accepted and
- * the client learns through {@code partial_success} what was refused.
+ * Refuses, one by one, spans no destination can use, so that the rest of the request is accepted and the client
+ * learns through {@code partial_success} what was refused:
+ * <ul>
+ *   <li>{@code invalid_id}: trace id not 16 bytes or all zero, span id not 8 bytes or all zero, parent span id
+ *       neither empty nor 8 bytes;</li>
+ *   <li>{@code too_deep}: an attribute of the span (or of its events, links, resource or scope) nests kvlists or
+ *       arrays deeper than {@link Nesting#MAX_VALUE_DEPTH}. Spans nested past what the decoders take at all
+ *       arrive already refused, in {@link TooDeep}.</li>
+ * </ul>
  */
 final class SpanValidator {
     private SpanValidator() {
     }
 
-    /** The request with its invalid spans removed, how many spans remain and were removed, and why. */
-    record Result(ExportTraceServiceRequest request, int validSpans, int rejectedSpans, String firstProblem) {
+    /** Spans the decoders refused for their nesting before validation: how many, and the first one's problem. */
+    static final class TooDeep {
+        private int spans;
+        private String first;
+        /** True when the request was rebuilt around refused parts: its bytes are not the request's. */
+        boolean rebuilt;
+
+        void add(int count, String problem) {
+            spans += count;
+            if (first == null && count > 0) {
+                first = problem;
+            }
+        }
+
+        int spans() {
+            return spans;
+        }
+    }
+
+    /** The request with its refused spans removed, how many remain, how many were refused and why. */
+    record Result(ExportTraceServiceRequest request, int validSpans, int invalidIds, int tooDeep,
+                  String firstProblem) {
+        int rejectedSpans() {
+            return invalidIds + tooDeep;
+        }
+
+        /** The partial_success message, or null when nothing was refused. */
+        String message() {
+            int rejected = rejectedSpans();
+            if (rejected == 0) {
+                return null;
+            }
+            String why = tooDeep == 0 ? "for invalid ids"
+                    : invalidIds == 0 ? "for nesting deeper than " + Nesting.MAX_VALUE_DEPTH + " levels"
+                    : "(" + invalidIds + " for invalid ids, " + tooDeep + " for nesting deeper than "
+                    + Nesting.MAX_VALUE_DEPTH + " levels)";
+            return rejected + " of " + (rejected + validSpans) + " spans rejected " + why + "; first: " + firstProblem;
+        }
     }
 
     static Result validate(ExportTraceServiceRequest request) {
+        return validate(request, new TooDeep());
+    }
+
+    static Result validate(ExportTraceServiceRequest request, TooDeep decoded) {
         int valid = 0;
-        int invalid = 0;
-        String firstProblem = null;
+        int invalidIds = 0;
+        int tooDeep = decoded.spans();
+        String firstProblem = decoded.first;
         for (ResourceSpans rs : request.getResourceSpansList()) {
+            String resource = containerProblem(rs.getResource().getAttributesList(), "resource");
             for (ScopeSpans ss : rs.getScopeSpansList()) {
+                String scope = resource != null ? resource
+                        : containerProblem(ss.getScope().getAttributesList(), "instrumentation scope");
                 for (Span span : ss.getSpansList()) {
-                    String problem = problem(span);
+                    String idProblem = idProblem(span);
+                    String problem = idProblem != null ? idProblem : scope != null ? scope : depthProblem(span);
                     if (problem == null) {
                         valid++;
+                        continue;
+                    }
+                    if (idProblem != null) {
+                        invalidIds++;
                     } else {
-                        invalid++;
-                        if (firstProblem == null) {
-                            firstProblem = problem;
-                        }
+                        tooDeep++;
+                    }
+                    if (firstProblem == null) {
+                        firstProblem = idProblem != null || scope == null ? problem
+                                : "span \"" + span.getName() + "\": " + problem;
                     }
                 }
             }
         }
-        if (invalid == 0) {
-            return new Result(request, valid, 0, null);
+        if (invalidIds == 0 && tooDeep == decoded.spans()) { // nothing refused here: the request stands as decoded
+            return new Result(request, valid, 0, tooDeep, firstProblem);
         }
-        return new Result(withoutInvalidSpans(request), valid, invalid, firstProblem);
+        return new Result(withoutRefusedSpans(request), valid, invalidIds, tooDeep, firstProblem);
     }
 
     /** Why the span's ids are unusable, or null when they are fine. */
-    static String problem(Span span) {
+    static String idProblem(Span span) {
         ByteString traceId = span.getTraceId();
         if (traceId.size() != 16 || allZero(traceId)) {
             return "span \"" + span.getName() + "\": trace_id has " + describe(traceId)
@@ -64,6 +124,75 @@ final class SpanValidator {
         return null;
     }
 
+    /** Why one of the span's own attributes (or its events' or links') is too deep, or null. */
+    static String depthProblem(Span span) {
+        String where = exceeds(span.getAttributesList()) ? "an attribute" : null;
+        for (int i = 0; where == null && i < span.getEventsCount(); i++) {
+            if (exceeds(span.getEvents(i).getAttributesList())) {
+                where = "an attribute of event " + i;
+            }
+        }
+        for (int i = 0; where == null && i < span.getLinksCount(); i++) {
+            if (exceeds(span.getLinks(i).getAttributesList())) {
+                where = "an attribute of link " + i;
+            }
+        }
+        return where == null ? null : tooDeepMessage("span \"" + span.getName() + "\": " + where);
+    }
+
+    /** The problem every span of a resource or scope shares when one of its attributes is too deep, or null. */
+    private static String containerProblem(List<KeyValue> attributes, String what) {
+        return exceeds(attributes) ? tooDeepMessage("an attribute of its " + what) : null;
+    }
+
+    static String tooDeepMessage(String where) {
+        return where + " nests kvlists or arrays deeper than " + Nesting.MAX_VALUE_DEPTH
+                + " levels (expected: at most " + Nesting.MAX_VALUE_DEPTH + ")";
+    }
+
+    private static boolean exceeds(List<KeyValue> attributes) {
+        for (KeyValue kv : attributes) {
+            if (exceeds(kv.getValue(), Nesting.MAX_VALUE_DEPTH)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the value holds more than {@code levels} kvlist or array levels. Recursion is bounded by the
+     * decoders' nesting limit ({@link Nesting#MAX_MESSAGE_DEPTH}) and stops one level past {@code levels}.
+     */
+    private static boolean exceeds(AnyValue value, int levels) {
+        switch (value.getValueCase()) {
+            case KVLIST_VALUE -> {
+                if (levels == 0) {
+                    return true;
+                }
+                for (KeyValue kv : value.getKvlistValue().getValuesList()) {
+                    if (exceeds(kv.getValue(), levels - 1)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            case ARRAY_VALUE -> {
+                if (levels == 0) {
+                    return true;
+                }
+                for (AnyValue element : value.getArrayValue().getValuesList()) {
+                    if (exceeds(element, levels - 1)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
     private static String describe(ByteString id) {
         if (id.isEmpty()) {
             return "0 bytes";
@@ -80,14 +209,20 @@ final class SpanValidator {
         return true;
     }
 
-    private static ExportTraceServiceRequest withoutInvalidSpans(ExportTraceServiceRequest request) {
+    private static ExportTraceServiceRequest withoutRefusedSpans(ExportTraceServiceRequest request) {
         ExportTraceServiceRequest.Builder out = ExportTraceServiceRequest.newBuilder();
         for (ResourceSpans rs : request.getResourceSpansList()) {
+            if (containerProblem(rs.getResource().getAttributesList(), "resource") != null) {
+                continue;
+            }
             ResourceSpans.Builder rsb = rs.toBuilder().clearScopeSpans();
             for (ScopeSpans ss : rs.getScopeSpansList()) {
+                if (containerProblem(ss.getScope().getAttributesList(), "instrumentation scope") != null) {
+                    continue;
+                }
                 ScopeSpans.Builder ssb = ss.toBuilder().clearSpans();
                 for (Span span : ss.getSpansList()) {
-                    if (problem(span) == null) {
+                    if (idProblem(span) == null && depthProblem(span) == null) {
                         ssb.addSpans(span);
                     }
                 }

@@ -72,4 +72,18 @@ class TraceWireTest {
         assertThat(TraceWire.spans(request.toByteString(), 2)).isNull();
         assertThat(TraceWire.spans(ByteString.copyFrom(new byte[] {0x0a, 0x05, 0x12, 0x7f}), 1)).isNull();
     }
+
+    @Test
+    void aSpanAcceptedAtTheDeepestNestingDecodesAgain() {
+        AnyValue value = AnyValue.newBuilder().setStringValue("leaf").build();
+        for (int i = 0; i < Nesting.MAX_VALUE_DEPTH; i++) {
+            value = AnyValue.newBuilder().setKvlistValue(io.opentelemetry.proto.common.v1.KeyValueList.newBuilder()
+                    .addValues(KeyValue.newBuilder().setKey("k").setValue(value))).build();
+        }
+        Span span = Otlp.span("deep", "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331").toBuilder()
+                .addEvents(Span.Event.newBuilder().addAttributes(KeyValue.newBuilder().setKey("deep").setValue(value)))
+                .build();
+        // Buffered spans (sampling) and spooled requests are decoded again: past protobuf's default limit of 100.
+        assertThat(TraceWire.decodeAgain(Span.parser(), span.toByteString(), "a buffered span")).isEqualTo(span);
+    }
 }

@@ -75,6 +75,14 @@ class AdmissionPressureTest {
             assertThat(relay.admin("/readyz").statusCode()).isEqualTo(503);
             assertThat(relay.metric("otlp_relay_admission_inflight_bytes")).isEqualTo(BUDGET - 1);
 
+            HttpResponse<byte[]> json = Http.post(relay.httpUrl() + "/v1/traces", "application/json", null,
+                    "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(json.statusCode()).isEqualTo(503);
+            com.fasterxml.jackson.databind.JsonNode detail = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(json.body()).get("details").get(0);
+            assertThat(detail.get("@type").asText()).isEqualTo("type.googleapis.com/google.rpc.RetryInfo");
+            assertThat(detail.get("retryDelay").asText()).isEqualTo("1s"); // as protobuf and gRPC carry it
+
             holder.close();
             await().until(() -> relay.relay.admission().inflight() == 0);
             assertThat(Http.post(relay.httpUrl() + "/v1/traces", "application/x-protobuf", null,

@@ -633,12 +633,12 @@ class OtlpJsonTest {
 
     @Test
     void nestingDeeperThanTheLimitIsRejected() {
-        String deep = "[".repeat(250) + "]".repeat(250);
+        String deep = "[".repeat(10_050) + "]".repeat(10_050);
 
         assertInvalid("{\"unknown\":" + deep + "}", "exceeds a limit", "nesting depth");
-        // The path of such an error is shortened in the middle rather than listing 200 indices.
+        // The path of such an error is shortened in the middle rather than listing 10,000 indices.
         assertThatThrownBy(() -> traces("{\"unknown\":" + deep + "}"))
-                .hasMessageStartingWith("invalid OTLP/JSON at unknown[0][0][0][0][0][0][0][...184 more...][0]")
+                .hasMessageStartingWith("invalid OTLP/JSON at unknown[0][0][0][0][0][0][0][...9984 more...][0]")
                 .message().hasSizeLessThan(300);
     }
 
@@ -664,14 +664,35 @@ class OtlpJsonTest {
     }
 
     @Test
-    void writeStatusDetailsAsTheirTypeUrlOnly() {
+    void writeRetryInfoDetailsWithTheirRetryDelay() {
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder().setCode(14).setMessage("later")
                 .addDetails(Any.pack(RetryInfo.newBuilder()
                         .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(5)).build()))
                 .build();
 
         assertThat(json(status)).isEqualTo("{\"code\":14,\"message\":\"later\","
-                + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\"}]}");
+                + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"5s\"}]}");
+    }
+
+    @Test
+    void writeOtherStatusDetailsAsTheirTypeUrlOnly() {
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder().setCode(14).setMessage("later")
+                .addDetails(Any.pack(com.google.rpc.ErrorInfo.newBuilder().setReason("r").build()))
+                .build();
+
+        assertThat(json(status)).isEqualTo("{\"code\":14,\"message\":\"later\","
+                + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\"}]}");
+    }
+
+    @Test
+    void durationsUseProto3JsonForm() {
+        assertThat(OtlpJson.duration(com.google.protobuf.Duration.newBuilder().setSeconds(1).build())).isEqualTo("1s");
+        assertThat(OtlpJson.duration(com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(500_000_000)
+                .build())).isEqualTo("1.500s");
+        assertThat(OtlpJson.duration(com.google.protobuf.Duration.newBuilder().setNanos(1_500).build()))
+                .isEqualTo("0.000001500s");
+        assertThat(OtlpJson.duration(com.google.protobuf.Duration.newBuilder().setNanos(-250_000).build()))
+                .isEqualTo("-0.000250s");
     }
 
     @Test

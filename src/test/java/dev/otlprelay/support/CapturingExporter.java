@@ -31,6 +31,11 @@ public final class CapturingExporter implements Exporter {
         return 0;
     }
 
+    /** Forgets what was captured so far. */
+    public void clear() {
+        batches.clear();
+    }
+
     public List<TraceBatch> traceBatches() {
         List<TraceBatch> out = new ArrayList<>();
         for (Batch b : batches) {

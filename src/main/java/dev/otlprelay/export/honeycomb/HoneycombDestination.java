@@ -1,5 +1,6 @@
 package dev.otlprelay.export.honeycomb;
 
+import dev.otlprelay.pipeline.Nesting;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.otlprelay.config.HoneycombConfig;
@@ -829,8 +830,8 @@ public final class HoneycombDestination implements Destination {
         }
         try {
             return signal == PassthroughBatch.Signal.METRICS
-                    ? PassthroughBatch.dataPoints(ExportMetricsServiceRequest.parseFrom(stored.body()))
-                    : PassthroughBatch.logRecords(ExportLogsServiceRequest.parseFrom(stored.body()));
+                    ? PassthroughBatch.dataPoints(ExportMetricsServiceRequest.parseFrom(Nesting.input(stored.body())))
+                    : PassthroughBatch.logRecords(ExportLogsServiceRequest.parseFrom(Nesting.input(stored.body())));
         } catch (IOException e) {
             return 0;
         }
@@ -860,7 +861,7 @@ public final class HoneycombDestination implements Destination {
             try {
                 stored = SpoolRecords.decode(record.payload());
                 if (stored.traces()) {
-                    request = ExportTraceServiceRequest.parseFrom(stored.body());
+                    request = ExportTraceServiceRequest.parseFrom(Nesting.input(stored.body()));
                 }
             } catch (IOException | RuntimeException e) {
                 // Read whole (its checksum held) yet not decodable: it never will be. Acknowledged as given up on,

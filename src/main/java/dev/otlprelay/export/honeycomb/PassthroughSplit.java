@@ -1,6 +1,7 @@
 package dev.otlprelay.export.honeycomb;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import dev.otlprelay.pipeline.Nesting;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -29,9 +30,9 @@ final class PassthroughSplit {
     static Halves halves(PassthroughBatch.Signal signal, byte[] body) {
         try {
             return signal == PassthroughBatch.Signal.METRICS
-                    ? metrics(ExportMetricsServiceRequest.parseFrom(body))
-                    : logs(ExportLogsServiceRequest.parseFrom(body));
-        } catch (InvalidProtocolBufferException e) {
+                    ? metrics(ExportMetricsServiceRequest.parseFrom(Nesting.input(body)))
+                    : logs(ExportLogsServiceRequest.parseFrom(Nesting.input(body)));
+        } catch (IOException e) {
             return null;
         }
     }
