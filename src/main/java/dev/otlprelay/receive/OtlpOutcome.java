@@ -22,6 +22,8 @@ public record OtlpOutcome(Kind kind, String reason, String message, long rejecte
         NOT_FOUND(404, Status.Code.UNIMPLEMENTED),
         METHOD_NOT_ALLOWED(405, Status.Code.UNIMPLEMENTED),
         PAYLOAD_TOO_LARGE(413, Status.Code.RESOURCE_EXHAUSTED),
+        /** The request's headers (or one header line) exceed what the HTTP decoder reads (8 KiB). */
+        HEADERS_TOO_LARGE(431, Status.Code.INVALID_ARGUMENT),
         /** The request did not arrive whole in time ({@code receiver.request_timeout}). */
         REQUEST_TIMEOUT(408, Status.Code.DEADLINE_EXCEEDED),
         UNSUPPORTED_MEDIA_TYPE(415, Status.Code.INVALID_ARGUMENT),

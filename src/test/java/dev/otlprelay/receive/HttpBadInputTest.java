@@ -238,4 +238,19 @@ class HttpBadInputTest {
         assertThat(relay.metric("otlp_relay_receiver_requests_total", "transport", "http", "code", "415"))
                 .isEqualTo(before + 1);
     }
+
+    @org.junit.jupiter.api.Test
+    void headersOver8KibGet431() throws Exception {
+        double before = refused("headers_too_large");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", relay.relay.httpPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "POST /v1/traces HTTP/1.1\r\nHost: relay\r\nContent-Type: application/x-protobuf\r\n"
+                    + "X-Big: " + "a".repeat(9 * 1024) + "\r\nContent-Length: 0\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 431");
+            assertThat(answer).contains("request headers too large");
+        }
+        assertThat(refused("headers_too_large")).isEqualTo(before + 1);
+    }
 }

@@ -10,6 +10,7 @@ import dev.otlprelay.receive.OtlpJson;
 import dev.otlprelay.receive.OtlpOutcome;
 import dev.otlprelay.telemetry.ConnectionErrors;
 import dev.otlprelay.telemetry.RelayMetrics;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -171,8 +172,13 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         };
         if (request.decoderResult().isFailure()) {
             keepAlive = false;
-            answerEarly(ctx, request, ingest.fail(TRANSPORT, OtlpOutcome.Kind.BAD_REQUEST, "malformed_http",
-                    "malformed HTTP request: " + request.decoderResult().cause().getMessage()));
+            Throwable cause = request.decoderResult().cause();
+            answerEarly(ctx, request, cause instanceof TooLongHttpHeaderException
+                    ? ingest.fail(TRANSPORT, OtlpOutcome.Kind.HEADERS_TOO_LARGE, "headers_too_large",
+                            "request headers too large: " + cause.getMessage()
+                                    + " (expected: at most 8 KiB of headers)")
+                    : ingest.fail(TRANSPORT, OtlpOutcome.Kind.BAD_REQUEST, "malformed_http",
+                            "malformed HTTP request: " + cause.getMessage()));
             return;
         }
         String path = pathOf(request.uri());
