@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -77,18 +78,26 @@ public final class ReloadingSampler implements ExplainingSampler {
     }
 
     /** Compiles the file again if its content changed; returns true when new rules were swapped in. */
+    /** True while the file cannot be read (reported once). */
+    private boolean unreadable;
+
     public synchronized boolean check() {
         byte[] now;
         try {
             now = digest(Files.readAllBytes(file));
         } catch (IOException e) {
-            if (refusedDigest == null) {
+            // Deleted, or unreadable: reported once until the file reads again, whatever was refused before.
+            if (!unreadable) {
+                unreadable = true;
                 refused.increment();
-                LOG.warning("sampling rules " + file + ": cannot read the file (" + e + "); the last good rules "
-                        + "stay in force");
-                refusedDigest = new byte[0];
+                LOG.warning("sampling rules " + file + ": cannot read the file (" + (e instanceof NoSuchFileException
+                        ? "it was deleted" : e.toString()) + "); the last good rules stay in force");
             }
             return false;
+        }
+        if (unreadable) {
+            unreadable = false;
+            LOG.info("sampling rules " + file + " can be read again");
         }
         if (Arrays.equals(now, digest) || Arrays.equals(now, refusedDigest)) {
             return false; // unchanged, or the same broken content already reported

@@ -74,4 +74,23 @@ class ReloadingSamplerTest {
         assertThatThrownBy(() -> new ReloadingSampler(f, ReloadingSamplerTest::compile, registry))
                 .hasMessageContaining("maybe (expected: keep or drop)");
     }
+
+    @Test
+    void aFileDeletedAtRuntimeIsCountedOnceAndTheLastGoodRulesStay() throws Exception {
+        Path f = Files.writeString(dir.resolve("rules"), "drop");
+        ReloadingSampler s = new ReloadingSampler(f, ReloadingSamplerTest::compile, registry);
+        Files.writeString(f, "sometimes"); // refused first: a deletion after it is still reported
+        assertThat(s.check()).isFalse();
+        Files.delete(f);
+        assertThat(s.check()).isFalse();
+        assertThat(s.check()).as("reported once while it stays missing").isFalse();
+        assertThat(reloads("refused")).isEqualTo(2);
+        assertThat(s.decide(null).keep()).isFalse();
+        Files.writeString(f, "keep");
+        assertThat(s.check()).isTrue();
+        assertThat(s.decide(null).keep()).isTrue();
+        Files.delete(f);
+        assertThat(s.check()).isFalse();
+        assertThat(reloads("refused")).as("deleted again: reported again").isEqualTo(3);
+    }
 }
