@@ -164,6 +164,8 @@ class GrpcReceiverTest {
 
     @Test
     void http1OnTheGrpcPortGetsAnExplanationNotAHang() throws Exception {
+        double before = relay.metric("otlp_relay_receiver_refused_requests_total", "transport", "grpc", "reason",
+                "wrong_protocol");
         try (Socket s = new Socket("127.0.0.1", relay.relay.grpcPort())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
@@ -175,15 +177,21 @@ class GrpcReceiverTest {
             assertThat(response).startsWith("HTTP/1.1 400 Bad Request").contains("OTLP/gRPC port")
                     .contains("127.0.0.1:" + relay.relay.httpPort()).contains("/v1/traces");
         }
+        assertThat(relay.metric("otlp_relay_receiver_refused_requests_total", "transport", "grpc", "reason",
+                "wrong_protocol")).isEqualTo(before + 1);
     }
 
     @Test
     void grpcOnTheHttpPortGetsAnExplanationNotAHang() {
+        double before = relay.metric("otlp_relay_receiver_refused_requests_total", "transport", "http", "reason",
+                "wrong_protocol");
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> TraceServiceGrpc
                 .newBlockingStub(channel(relay.relay.httpPort())).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .export(Otlp.validRequest(1)));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
         assertThat(e.getStatus().getDescription()).contains("OTLP/HTTP port").contains("gRPC at");
+        assertThat(relay.metric("otlp_relay_receiver_refused_requests_total", "transport", "http", "reason",
+                "wrong_protocol")).isEqualTo(before + 1);
         // The HTTP port still serves HTTP afterwards.
         assertThat(Http.post(relay.httpUrl() + "/v1/traces", "application/x-protobuf", null,
                 Otlp.validRequest(1).toByteArray()).statusCode()).isEqualTo(200);

@@ -83,7 +83,8 @@ public final class GrpcReceiver implements AutoCloseable {
     public void start() throws IOException {
         server = NettyServerBuilder.forAddress(new InetSocketAddress(address.host(), address.port()),
                         InternalNettyServerCredentials.create(new Http1RejectingNegotiator(
-                                InternalProtocolNegotiators.serverPlaintext(), httpAddress)))
+                                InternalProtocolNegotiators.serverPlaintext(), httpAddress,
+                                () -> metrics.refusedRequests(TRANSPORT, "wrong_protocol").increment())))
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .channelType(transport.serverChannel())

@@ -25,10 +25,16 @@ import java.util.function.Supplier;
 final class Http1RejectingNegotiator implements InternalProtocolNegotiator.ProtocolNegotiator {
     private final InternalProtocolNegotiator.ProtocolNegotiator delegate;
     private final Supplier<String> httpAddress;
+    private final Runnable wrongProtocol;
 
-    /** @param httpAddress where the relay's OTLP/HTTP listener is bound, read when a client needs the hint */
-    Http1RejectingNegotiator(InternalProtocolNegotiator.ProtocolNegotiator delegate, Supplier<String> httpAddress) {
+    /**
+     * @param httpAddress   where the relay's OTLP/HTTP listener is bound, read when a client needs the hint
+     * @param wrongProtocol counts a connection that spoke HTTP/1 here
+     */
+    Http1RejectingNegotiator(InternalProtocolNegotiator.ProtocolNegotiator delegate, Supplier<String> httpAddress,
+                             Runnable wrongProtocol) {
         this.delegate = delegate;
+        this.wrongProtocol = wrongProtocol;
         this.httpAddress = httpAddress;
     }
 
@@ -87,6 +93,7 @@ final class Http1RejectingNegotiator implements InternalProtocolNegotiator.Proto
                 ReferenceCountUtil.release(evt);
             }
             heldEvents.clear();
+            wrongProtocol.run();
             String hint = "this is otlp-relay's OTLP/gRPC port: it speaks HTTP/2 gRPC only (expected: OTLP/HTTP at "
                     + httpAddress.get() + " with POST /v1/traces, or OTEL_EXPORTER_OTLP_PROTOCOL=grpc here)\n";
             byte[] body = hint.getBytes(StandardCharsets.UTF_8);

@@ -29,15 +29,19 @@ final class Http2StreamRouter extends ChannelInboundHandlerAdapter {
     private final Supplier<String> grpcAddress;
     private final Supplier<ChannelHandler> otlp;
     private final ConnectionErrors errors;
+    private final Runnable wrongProtocol;
     /** This stream is gRPC, answered already: whatever else it sends is dropped. */
     private boolean grpc;
 
     /**
      * @param grpcAddress where the relay's gRPC listener is bound, read when a gRPC request comes
      * @param otlp        makes the handler that serves one OTLP/HTTP request
+     * @param wrongProtocol counts a gRPC request answered here
      */
-    Http2StreamRouter(Supplier<String> grpcAddress, Supplier<ChannelHandler> otlp, ConnectionErrors errors) {
+    Http2StreamRouter(Supplier<String> grpcAddress, Supplier<ChannelHandler> otlp, ConnectionErrors errors,
+                      Runnable wrongProtocol) {
         this.errors = errors;
+        this.wrongProtocol = wrongProtocol;
         this.grpcAddress = grpcAddress;
         this.otlp = otlp;
     }
@@ -56,6 +60,7 @@ final class Http2StreamRouter extends ChannelInboundHandlerAdapter {
         CharSequence contentType = headers.headers().get("content-type");
         if (contentType != null && AsciiString.regionMatches(contentType, true, 0, GRPC, 0, GRPC.length())) {
             grpc = true;
+            wrongProtocol.run();
             answerGrpc(ctx);
             return;
         }

@@ -105,7 +105,9 @@ public final class HttpReceiver implements AutoCloseable {
                         protected void initChannel(Http2StreamChannel stream) {
                             stream.pipeline().addLast("route", new Http2StreamRouter(grpcAddress,
                                     () -> new OtlpHttpHandler(ingest, admission, metrics, maxRequestBytes,
-                                            requestTimeout), errors));
+                                            requestTimeout), errors,
+                                    () -> metrics.refusedRequests(OtlpHttpHandler.TRANSPORT, "wrong_protocol")
+                                            .increment()));
                         }
                     }));
         }
