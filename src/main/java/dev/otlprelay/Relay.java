@@ -136,7 +136,7 @@ public final class Relay implements AutoCloseable {
         boss = transport.group(1, "relay-accept");
         workers = transport.group(0, "relay-io");
         http = new HttpReceiver(receiver.httpAddress(), this::grpcBoundAddress, ingest, admission, metrics,
-                receiver.maxRequestBytes(), receiver.requestTimeout(), transport, boss, workers);
+                receiver.maxRequestBytes(), receiver.requestTimeout(), receiver.cors(), transport, boss, workers);
         grpc = new GrpcReceiver(receiver.grpcAddress(), this::httpBoundAddress, ingest, admission, metrics,
                 receiver.maxGrpcMessageBytes(), transport, boss, workers);
         admin = new AdminServer(config.admin().address(), metrics, readiness, liveness,

@@ -108,6 +108,28 @@ public final class ConfigLoader {
         }
     }
 
+    private static final Pattern CORS_ORIGIN_FORM = Pattern.compile("[a-z][a-z0-9+.-]*://[^/\\s?#@]+");
+    private static final Pattern HEADER_TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+    /**
+     * A browser origin as the {@code Origin} header writes it (scheme://host[:port], no path; one trailing
+     * {@code /} is forgiven), with at most one {@code *}; or {@code *} alone for any origin; kept in lower case.
+     */
+    private static final Kind<String> CORS_ORIGIN = new Kind<>("an origin such as https://app.example.com or "
+            + "http://localhost:3000 (scheme, host and port, no path), with at most one * (https://*.example.com), "
+            + "or * for any origin", s -> {
+                String o = s.toLowerCase(Locale.ROOT);
+                if (o.endsWith("/") && !o.endsWith("//")) {
+                    o = o.substring(0, o.length() - 1);
+                }
+                boolean oneStar = o.indexOf('*') == o.lastIndexOf('*');
+                return o.equals("*") || (oneStar && CORS_ORIGIN_FORM.matcher(o).matches()) ? o : null;
+            }, false);
+
+    /** A request header name (an HTTP token), or {@code *} for any; kept as written. */
+    private static final Kind<String> CORS_HEADER = new Kind<>("a request header name such as "
+            + "x-honeycomb-team, or * for any", s -> HEADER_TOKEN.matcher(s).matches() ? s : null, false);
+
     private static Kind<HostPort> address(HostPort example) {
         return new Kind<>("host:port with port 0-65535, e.g. " + example, s -> {
             try {
@@ -331,6 +353,14 @@ public final class ConfigLoader {
                     Values.formatDuration(r.retryAfter()));
             Field<Duration> receiveTimeout = field("receiver", "request_timeout", "RELAY_REQUEST_TIMEOUT",
                     POSITIVE_DURATION, r.requestTimeout(), Values.formatDuration(r.requestTimeout()));
+            Field<List<String>> corsOrigins = textList("receiver.cors", "allowed_origins",
+                    "RELAY_CORS_ALLOWED_ORIGINS", CORS_ORIGIN, "a list of origins, or one string of them "
+                            + "separated by commas");
+            Field<List<String>> corsHeaders = textList("receiver.cors", "allowed_headers",
+                    "RELAY_CORS_ALLOWED_HEADERS", CORS_HEADER, "a list of header names, or one string of them "
+                            + "separated by commas");
+            Field<Duration> corsMaxAge = field("receiver.cors", "max_age", null, DURATION, r.cors().maxAge(),
+                    Values.formatDuration(r.cors().maxAge()));
 
             AdminConfig a = AdminConfig.defaults();
             Field<HostPort> admin = field("admin", "address", "RELAY_ADMIN_ADDRESS", address(a.address()),
@@ -495,7 +525,8 @@ public final class ConfigLoader {
             RelayConfig config = new RelayConfig(
                     new ReceiverConfig(http.value(), grpc.value(), maxRequest.value(),
                             Math.toIntExact(maxGrpc.value()), maxInflight.value(), retryAfter.value(),
-                            receiveTimeout.value()),
+                            receiveTimeout.value(), new CorsConfig(corsOrigins.value(), corsHeaders.value(),
+                                    corsMaxAge.value())),
                     new AdminConfig(admin.value()),
                     new HoneycombConfig(apiKey, endpoint.value(), ds, keyMode.value(), gzip.value(),
                             new HoneycombConfig.BatchConfig(batchTimeout.value(),
@@ -785,40 +816,66 @@ public final class ConfigLoader {
 
         /** A YAML list of attribute keys, or one string with keys separated by commas; duplicates dropped. */
         private Field<List<String>> attributeList(String section, String key) {
+            return textList(section, key, null, new Kind<>("an attribute key", t -> t, false), ATTRIBUTE_LIST);
+        }
+
+        /**
+         * A YAML list of strings, or one string of them separated by commas (blank parts skipped); the
+         * environment variable, commas too, overrides the file. Each item is stripped and parsed by {@code item},
+         * whose parser returns the item as kept, or null to refuse it; duplicates are kept once.
+         */
+        private Field<List<String>> textList(String section, String key, String envVar, Kind<String> item,
+                                             String expected) {
             String path = section + "." + key;
+            String fromEnv = envVar == null ? null : env(envVar);
+            if (fromEnv != null) {
+                return commaList(envVar, fromEnv, item);
+            }
             JsonNode node = fileValue(section, key);
             if (node == null) {
                 return new Field<>(path, "", List.of(), true);
             }
-            Set<String> names = new LinkedHashSet<>();
+            if (!node.isArray()) {
+                String text = fileText(path, node, expected, false);
+                return text == null ? Field.invalid(path) : commaList(path, text, item);
+            }
+            Set<String> kept = new LinkedHashSet<>();
             boolean valid = true;
-            if (node.isArray()) {
-                int i = 0;
-                for (JsonNode item : node) {
-                    String itemPath = path + "[" + i++ + "]";
-                    String text = item.isNull() ? "" : fileText(itemPath, item, "an attribute key", false);
-                    if (text == null) {
-                        valid = false;
-                    } else if (text.isBlank()) {
-                        problem(itemPath + ": " + Values.show(text) + " (expected: an attribute key)");
-                        valid = false;
-                    } else {
-                        names.add(text.strip());
-                    }
-                }
-            } else {
-                String text = fileText(path, node, ATTRIBUTE_LIST, false);
-                if (text == null) {
+            int i = 0;
+            for (JsonNode n : node) {
+                String itemPath = path + "[" + i++ + "]";
+                String text = n.isNull() ? "" : fileText(itemPath, n, item.expected(), false);
+                String value = text == null ? null : listItem(itemPath, text, item);
+                if (value == null) {
                     valid = false;
                 } else {
-                    for (String part : text.split(",")) {
-                        if (!part.isBlank()) {
-                            names.add(part.strip());
-                        }
+                    kept.add(value);
+                }
+            }
+            return valid ? new Field<>(path, node.toString(), List.copyOf(kept), true) : Field.invalid(path);
+        }
+
+        private Field<List<String>> commaList(String label, String text, Kind<String> item) {
+            Set<String> kept = new LinkedHashSet<>();
+            boolean valid = true;
+            for (String part : text.split(",")) {
+                if (!part.isBlank()) {
+                    String value = listItem(label, part, item);
+                    valid &= value != null;
+                    if (value != null) {
+                        kept.add(value);
                     }
                 }
             }
-            return valid ? new Field<>(path, node.toString(), List.copyOf(names), true) : Field.invalid(path);
+            return valid ? new Field<>(label, text, List.copyOf(kept), true) : Field.invalid(label);
+        }
+
+        private String listItem(String label, String text, Kind<String> item) {
+            String value = text.isBlank() ? null : item.parser().apply(text.strip());
+            if (value == null) {
+                problem(label + ": " + Values.show(text) + " (expected: " + item.expected() + ")");
+            }
+            return value;
         }
 
         /**

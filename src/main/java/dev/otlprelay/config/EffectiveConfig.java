@@ -1,5 +1,6 @@
 package dev.otlprelay.config;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -37,6 +38,10 @@ public final class EffectiveConfig {
         entry(y, "max_inflight_bytes", Long.toString(r.maxInflightBytes()));
         entry(y, "retry_after", Values.formatDuration(r.retryAfter()));
         entry(y, "request_timeout", Values.formatDuration(r.requestTimeout()));
+        y.append("  cors:").append(r.cors().enabled() ? "" : "    # off: no allowed origins").append('\n');
+        nestedList(y, "allowed_origins", r.cors().allowedOrigins());
+        nestedList(y, "allowed_headers", r.cors().allowedHeaders());
+        nested(y, "max_age", Values.formatDuration(r.cors().maxAge()));
         y.append("admin:\n");
         entry(y, "address", scalar(c.admin().address().toString()));
         HoneycombConfig h = c.honeycomb();
@@ -166,6 +171,17 @@ public final class EffectiveConfig {
         boolean xray = c.xray().exportEnabled();
         return honeycomb && xray ? "Honeycomb and X-Ray export are on"
                 : honeycomb ? "Honeycomb export is on" : "X-Ray export is on";
+    }
+
+    private static void nestedList(StringBuilder y, String key, List<String> values) {
+        if (values.isEmpty()) {
+            nested(y, key, "[]");
+            return;
+        }
+        y.append("    ").append(key).append(":\n");
+        for (String v : values) {
+            y.append("      - ").append(scalar(v)).append('\n');
+        }
     }
 
     private static void nested(StringBuilder y, String key, String value) {

@@ -21,7 +21,7 @@ final class Schema {
     static {
         Map<String, List<String>> s = new LinkedHashMap<>();
         s.put("receiver", List.of("http_address", "grpc_address", "max_request_bytes", "max_grpc_message_bytes",
-                "max_inflight_bytes", "retry_after", "request_timeout"));
+                "max_inflight_bytes", "retry_after", "request_timeout", "cors"));
         s.put("admin", List.of("address"));
         s.put("honeycomb", List.of("api_key", "api_endpoint", "dataset", "key_mode", "compression", "batch_timeout",
                 "batch_max_spans", "batch_max_bytes", "retry_initial_backoff", "retry_multiplier", "retry_jitter",
@@ -38,6 +38,7 @@ final class Schema {
         SECTIONS = Collections.unmodifiableMap(s);
 
         Map<String, List<String>> n = new LinkedHashMap<>();
+        n.put("receiver.cors", List.of("allowed_origins", "allowed_headers", "max_age"));
         n.put("honeycomb.spool", List.of("dir", "fsync", "fsync_interval", "max_bytes", "segment_bytes"));
         n.put("sampling.xray", List.of("rules_file", "conditions"));
         NESTED = Collections.unmodifiableMap(n);
@@ -48,7 +49,7 @@ final class Schema {
             "RELAY_ADMIN_ADDRESS", "RELAY_MAX_REQUEST_BYTES", "RELAY_MAX_INFLIGHT_BYTES", "HONEYCOMB_API_KEY",
             "HONEYCOMB_API_KEY_FILE", "HONEYCOMB_API_ENDPOINT", "HONEYCOMB_DATASET", "RELAY_SPOOL_DIR",
             "AWS_XRAY_DAEMON_ADDRESS", "RELAY_SAMPLING_RULES", "RELAY_XRAY_DOCUMENTS",
-            "RELAY_REQUEST_TIMEOUT");
+            "RELAY_REQUEST_TIMEOUT", "RELAY_CORS_ALLOWED_ORIGINS", "RELAY_CORS_ALLOWED_HEADERS");
 
     private static final int MAX_SUGGESTION_DISTANCE = 3;
 

@@ -446,7 +446,7 @@ class ConfigLoaderTest extends ConfigFileTest {
                       drain_timeout: [15s]
                     """)).containsExactly(
                     "receiver: a list (expected: a map with keys http_address, grpc_address, max_request_bytes,"
-                            + " max_grpc_message_bytes, max_inflight_bytes, retry_after, request_timeout)",
+                            + " max_grpc_message_bytes, max_inflight_bytes, retry_after, request_timeout, cors)",
                     "admin: a string (expected: a map with key address)",
                     "honeycomb.api_key: a list (expected: a string)",
                     "honeycomb.api_endpoint: a map (expected: an absolute http(s) URL, e.g. https://api.honeycomb.io)",

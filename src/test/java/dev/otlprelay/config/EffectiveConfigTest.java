@@ -28,6 +28,10 @@ class EffectiveConfigTest {
                   max_inflight_bytes: 67108864
                   retry_after: 1s
                   request_timeout: 30s
+                  cors:    # off: no allowed origins
+                    allowed_origins: []
+                    allowed_headers: []
+                    max_age: 0s
                 admin:
                   address: 0.0.0.0:8888
                 honeycomb:

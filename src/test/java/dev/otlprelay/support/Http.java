@@ -32,6 +32,17 @@ public final class Http {
                 .method(method, HttpRequest.BodyPublishers.noBody()).build());
     }
 
+    /** Any method with the given headers (in order; a name may repeat) and body (null for none). */
+    public static HttpResponse<byte[]> exchange(String method, String url, byte[] body, String... headerPairs) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i + 1 < headerPairs.length; i += 2) {
+            b.header(headerPairs[i], headerPairs[i + 1]);
+        }
+        return send(b.build());
+    }
+
     private static HttpResponse<byte[]> send(HttpRequest r) {
         try {
             return CLIENT.send(r, HttpResponse.BodyHandlers.ofByteArray());

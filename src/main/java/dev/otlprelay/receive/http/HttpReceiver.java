@@ -1,5 +1,6 @@
 package dev.otlprelay.receive.http;
 
+import dev.otlprelay.config.CorsConfig;
 import dev.otlprelay.config.HostPort;
 import dev.otlprelay.receive.Admission;
 import dev.otlprelay.receive.Ingest;
@@ -51,11 +52,13 @@ public final class HttpReceiver implements AutoCloseable {
     private Channel listener;
     private final ConnectionErrors errors;
     private final Duration requestTimeout;
+    private final Cors cors;
 
     public HttpReceiver(HostPort address, Supplier<String> grpcAddress, Ingest ingest, Admission admission,
-                        RelayMetrics metrics, long maxRequestBytes, Duration requestTimeout, SocketTransport transport,
-                        EventLoopGroup boss, EventLoopGroup workers) {
+                        RelayMetrics metrics, long maxRequestBytes, Duration requestTimeout, CorsConfig cors,
+                        SocketTransport transport, EventLoopGroup boss, EventLoopGroup workers) {
         this.requestTimeout = requestTimeout;
+        this.cors = new Cors(cors);
         this.address = address;
         this.grpcAddress = grpcAddress;
         this.ingest = ingest;
@@ -88,7 +91,7 @@ public final class HttpReceiver implements AutoCloseable {
         @Override
         public void http1(ChannelHandlerContext sniffer) {
             sniffer.pipeline().addAfter(sniffer.name(), "otlp", new OtlpHttpHandler(ingest, admission, metrics,
-                    maxRequestBytes, requestTimeout));
+                    maxRequestBytes, requestTimeout, cors));
             sniffer.pipeline().addAfter(sniffer.name(), "idle", new IdleStateHandler(IDLE_SECONDS, 0, 0,
                     TimeUnit.SECONDS));
             sniffer.pipeline().addAfter(sniffer.name(), "http", new HttpServerCodec());
@@ -105,7 +108,7 @@ public final class HttpReceiver implements AutoCloseable {
                         protected void initChannel(Http2StreamChannel stream) {
                             stream.pipeline().addLast("route", new Http2StreamRouter(grpcAddress,
                                     () -> new OtlpHttpHandler(ingest, admission, metrics, maxRequestBytes,
-                                            requestTimeout), errors,
+                                            requestTimeout, cors), errors,
                                     () -> metrics.refusedRequests(OtlpHttpHandler.TRANSPORT, "wrong_protocol")
                                             .increment()));
                         }

@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -57,10 +58,13 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     private final long maxRequestBytes;
     private final ConnectionErrors errors;
     private final Duration requestTimeout;
+    private final Cors cors;
     /** Fires when the request being read has not arrived whole in time; null between requests. */
     private ScheduledFuture<?> deadline;
 
     // The request being read on this connection.
+    /** Its origin when CORS allows it (kept until it is answered, which may be after the request is read). */
+    private String origin;
     private Route route;
     private String responseType;
     private Ingest.Encoding encoding;
@@ -73,8 +77,9 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     private long discarded;
 
     OtlpHttpHandler(Ingest ingest, Admission admission, RelayMetrics metrics, long maxRequestBytes,
-                    Duration requestTimeout) {
+                    Duration requestTimeout, Cors cors) {
         this.requestTimeout = requestTimeout;
+        this.cors = cors;
         this.errors = new ConnectionErrors(metrics, TRANSPORT);
         this.ingest = ingest;
         this.admission = admission;
@@ -164,6 +169,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         resetRequest();
         keepAlive = HttpUtil.isKeepAlive(request);
         route = null;
+        origin = null;
         String contentType = mediaType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
         // Answers use the request's own media type when it is an OTLP one, JSON (readable) otherwise.
         responseType = switch (contentType) {
@@ -181,6 +187,11 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
                             "malformed HTTP request: " + cause.getMessage()));
             return;
         }
+        origin = cors.allowedOrigin(request);
+        if (cors.enabled() && Cors.isPreflight(request)) {
+            answerPreflight(ctx, request);
+            return;
+        }
         String path = pathOf(request.uri());
         route = Route.of(path);
         if (route == null) {
@@ -190,7 +201,9 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         }
         if (!HttpMethod.POST.equals(request.method())) {
             answerEarly(ctx, request, ingest.fail(TRANSPORT, OtlpOutcome.Kind.METHOD_NOT_ALLOWED, "wrong_method",
-                    "method " + request.method() + " is not allowed on " + path + " (expected: POST)"));
+                    "method " + request.method() + " is not allowed on " + path + " (expected: POST"
+                            + (Cors.isPreflight(request) ? "; this is a browser's CORS preflight, and CORS is "
+                            + "off: allow the page's origin with RELAY_CORS_ALLOWED_ORIGINS)" : ")")));
             return;
         }
         HttpHeaders headers = request.headers();
@@ -327,6 +340,30 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         discarded = 0;
     }
 
+    /**
+     * A CORS preflight: 204 with what the page may do, or 403 saying why not (a browser shows only that CORS
+     * blocked the request; the reason is for whoever looks with curl, and counted as {@code cors_refused}).
+     */
+    private void answerPreflight(ChannelHandlerContext ctx, HttpRequest request) {
+        String refusal = cors.refusal(request);
+        FullHttpResponse response;
+        if (refusal == null) {
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+            cors.preflightHeaders(request, response.headers());
+        } else {
+            byte[] text = (refusal + "\n").getBytes(StandardCharsets.UTF_8);
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN,
+                    Unpooled.wrappedBuffer(text));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            response.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+            metrics.refusedRequests(TRANSPORT, "cors_refused").increment();
+        }
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        send(ctx, response);
+        discarding = keepAlive;
+        discarded = 0;
+    }
+
     private void failMidBody(ChannelHandlerContext ctx, HttpContent content, OtlpOutcome outcome) {
         releaseBody();
         respond(ctx, outcome);
@@ -361,7 +398,13 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         if (outcome.retryAfter() != null) {
             h.set(HttpHeaderNames.RETRY_AFTER, OtlpErrors.retryAfterSeconds(outcome));
         }
-        metrics.requests(TRANSPORT, Integer.toString(outcome.kind().httpStatus())).increment();
+        cors.answerHeaders(origin, h);
+        send(ctx, response);
+    }
+
+    private void send(ChannelHandlerContext ctx, FullHttpResponse response) {
+        HttpHeaders h = response.headers();
+        metrics.requests(TRANSPORT, Integer.toString(response.status().code())).increment();
         if (keepAlive) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.receive.Admission;
+import dev.otlprelay.config.CorsConfig;
 import dev.otlprelay.receive.Ingest;
 import dev.otlprelay.support.TestRelay;
 import dev.otlprelay.telemetry.ConnectionErrors;
@@ -27,7 +28,7 @@ class ConnectionErrorsTest {
         try (RelayMetrics metrics = new RelayMetrics()) {
             Ingest ingest = new Ingest(batch -> Acceptance.ACCEPTED, metrics, Duration.ofSeconds(1));
             EmbeddedChannel ch = new EmbeddedChannel(new OtlpHttpHandler(ingest, new Admission(1 << 20), metrics,
-                    1 << 20, Duration.ofSeconds(30)));
+                    1 << 20, Duration.ofSeconds(30), new Cors(CorsConfig.off())));
             assertThat(errors(metrics, "http", "io")).as("registered at zero").isZero();
 
             ch.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
