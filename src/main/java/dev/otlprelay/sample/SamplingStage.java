@@ -81,7 +81,9 @@ import java.util.logging.Logger;
  * <h2>Threads</h2>
  * {@link #accept} is called from many receiver threads at once: a request's spans are grouped by trace id before
  * one short lock is taken to look up and append; samplers are called under that lock (so each sampler sees one
- * trace at a time); stamping, building batches and handing them on happen outside it. Nothing blocks.
+ * trace at a time); stamping, building batches and handing them on happen outside it. Nothing blocks. A request
+ * that ejects many traces decides them {@value #DECISIONS_PER_LOCK} per hold of the lock, handing each lot on
+ * before it takes the lock again, so other requests go through meanwhile; it returns once all are decided.
  */
 public final class SamplingStage implements BatchConsumer, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SamplingStage.class.getName());
@@ -93,7 +95,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     static final Duration TICK = Duration.ofMillis(100);
     /** Kept spans leave in batches of at most about this many bytes. */
     static final long MAX_BATCH_BYTES = 1 << 20;
-    /** Traces decided per hold of the lock in {@link #tick()}, so that receivers are not kept waiting. */
+    /** Traces decided per hold of the lock in {@link #tick()} and in ejections, so receivers are not kept waiting. */
     private static final int DECISIONS_PER_LOCK = 256;
     private static final long RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -287,6 +289,8 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         boolean atRoot = everyRouteDecidesOnRoot();
         Arrivals arrivals = new Arrivals(traces, atRoot);
         Handoff handoff = new Handoff();
+        long room;
+        boolean more;
         synchronized (lock) {
             if (stopped) {
                 return Acceptance.RETRY_LATER;
@@ -324,22 +328,44 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
                     decide(trace, Trigger.ROOT, handoff);
                 }
             }
-            while (buffer.traces() > maxLiveTraces) {
-                decide(buffer.oldest(), Trigger.EJECTED, handoff);
-            }
             // The outboxes were measured before this request; what it added to them (late spans) counts once.
-            long room = maxBufferBytes - decidedBytes - lateKeptBytes;
-            while (buffer.traces() > 0 && buffer.bytes() > room) {
-                decide(buffer.oldest(), Trigger.EJECTED, handoff);
-            }
+            room = maxBufferBytes - decidedBytes - lateKeptBytes;
+            more = eject(room, handoff);
             handingOn.incrementAndGet();
         }
         try {
             hand(handoff);
+            // A request that ejects many traces decides them a lock hold at a time, as tick() does: the other
+            // event loops' requests are not kept waiting behind all of them. It returns once all are decided.
+            while (more) {
+                Handoff next = new Handoff();
+                synchronized (lock) {
+                    more = !stopped && eject(room, next);
+                }
+                hand(next);
+            }
         } finally {
             handingOn.decrementAndGet();
         }
         return Acceptance.ACCEPTED;
+    }
+
+    /**
+     * Decides the oldest held traces early while the buffer holds more than {@code maxLiveTraces} traces or more
+     * than {@code room} bytes, at most {@link #DECISIONS_PER_LOCK}; true when more must still go. Under the lock.
+     */
+    private boolean eject(long room, Handoff handoff) {
+        for (int decided = 0; decided < DECISIONS_PER_LOCK; decided++) {
+            if (!overBounds(room)) {
+                return false;
+            }
+            decide(buffer.oldest(), Trigger.EJECTED, handoff);
+        }
+        return overBounds(room);
+    }
+
+    private boolean overBounds(long room) {
+        return buffer.traces() > 0 && (buffer.traces() > maxLiveTraces || buffer.bytes() > room);
     }
 
     private void lateKept(Arrivals.Group group, Decision[] decisions, long receivedNanos, Handoff handoff) {

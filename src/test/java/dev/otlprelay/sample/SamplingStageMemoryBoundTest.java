@@ -10,6 +10,7 @@ import static dev.otlprelay.sample.BufferFixtures.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otlprelay.pipeline.Acceptance;
+import dev.otlprelay.pipeline.BatchConsumer;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.sample.BufferFixtures.Capture;
 import dev.otlprelay.sample.BufferFixtures.Counting;
@@ -18,6 +19,8 @@ import dev.otlprelay.telemetry.RelayMetrics;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +36,39 @@ class SamplingStageMemoryBoundTest {
 
     private double ejected() {
         return metrics.registry().get("otlp.relay.sampler.early.decisions").tag("reason", "ejected").counter().count();
+    }
+
+    @Test
+    void aRequestThatEjectsManyTracesDecidesThemALotPerLockHoldAndHandsEachOnBeforeTheNext() {
+        BufferFixtures.Settings settings = BufferFixtures.settings();
+        settings.maxLiveTraces = 100;
+        AtomicInteger decisions = new AtomicInteger();
+        Sampler counting = trace -> {
+            decisions.incrementAndGet();
+            return Decision.keep(1, "all", "keep_all");
+        };
+        List<Integer> decidedWhenHandedOn = new CopyOnWriteArrayList<>();
+        Counting taken = new Counting();
+        BatchConsumer route = batch -> {
+            decidedWhenHandedOn.add(decisions.get());
+            return taken.accept(batch);
+        };
+        SamplingStage stage = new SamplingStage(settings.build(), List.of(new Route("all", counting, route)),
+                noPassthrough(), metrics, clock);
+        Span[] spans = new Span[1_100];
+        for (int i = 0; i < spans.length; i++) {
+            spans[i] = child(trace(i), 2, 1);
+        }
+
+        assertThat(stage.accept(batch(spans))).isSameAs(Acceptance.ACCEPTED);
+
+        assertThat(decisions.get()).as("all beyond max_live_traces decided before accept returns").isEqualTo(1_000);
+        assertThat(ejected()).isEqualTo(1_000);
+        assertThat(taken.spans.get()).isEqualTo(1_000);
+        assertThat(decidedWhenHandedOn.get(0)).as("the first lot went on before the rest were decided")
+                .isEqualTo(256);
+        assertThat(stage.stats().liveTraces()).isEqualTo(100);
+        assertEverySpanAccountedFor(stage);
     }
 
     @Test
