@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import dev.otlprelay.cli.Main;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -29,8 +30,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Dependencies point one way: the shared packages ({@code config}, {@code pipeline}, {@code telemetry}) depend on
  * nothing of ours, the stages ({@code receive}, {@code sample}, {@code export}, {@code admin}) do not know each
- * other or the command line, and only the composition root ({@link Relay}, {@link Main}) and {@code cli} tie
- * them together.
+ * other or the command line, and only the composition root ({@link Relay}) and {@code cli} (with {@link Main})
+ * tie them together, {@code cli} outermost: the root package is a slice like the others, so a cycle through it
+ * is seen too.
  */
 class ArchitectureTest {
 
@@ -136,6 +138,37 @@ class ArchitectureTest {
     @Test
     void packagesAreFreeOfCycles() {
         slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void theRootPackageIsInNoCycleAndDoesNotKnowTheCommandLine() {
+        // slices() above names packages below the root only; the root (Relay) takes part here.
+        slices().assignedFrom(new RootAndTopLevelPackages()).should().beFreeOfCycles().check(CLASSES);
+        noClasses().that().resideInAPackage(ROOT).should().dependOnClassesThat().resideInAPackage(pkg("cli"))
+                .because("cli is the outermost layer: it runs the Relay; the Relay does not reach back to it")
+                .check(CLASSES);
+    }
+
+    /** Each class to its top-level package under the root, and the root package's own classes to "(root)". */
+    private static final class RootAndTopLevelPackages
+            implements com.tngtech.archunit.library.dependencies.SliceAssignment {
+        @Override
+        public com.tngtech.archunit.library.dependencies.SliceIdentifier getIdentifierOf(JavaClass c) {
+            String p = c.getPackageName();
+            if (p.equals(ROOT)) {
+                return com.tngtech.archunit.library.dependencies.SliceIdentifier.of("(root)");
+            }
+            if (p.startsWith(ROOT + ".")) {
+                return com.tngtech.archunit.library.dependencies.SliceIdentifier.of(
+                        p.substring(ROOT.length() + 1).split("\\.")[0]);
+            }
+            return com.tngtech.archunit.library.dependencies.SliceIdentifier.ignore();
+        }
+
+        @Override
+        public String getDescription() {
+            return "the root package and each top-level package under it";
+        }
     }
 
     @Test

@@ -1,7 +1,5 @@
-package dev.otlprelay;
+package dev.otlprelay.cli;
 
-import dev.otlprelay.cli.Commands;
-import dev.otlprelay.cli.Logging;
 import sun.misc.Signal;
 
 /** The entry point, and the only place that exits the process. */
