@@ -20,13 +20,13 @@ import dev.otlprelay.export.honeycomb.HoneycombDestination;
 import dev.otlprelay.export.xray.XrayExporter;
 import dev.otlprelay.export.ExportQueue;
 import dev.otlprelay.export.Exporter;
-import dev.otlprelay.pipeline.FanOut;
+import dev.otlprelay.pipeline.DestinationSet;
 import dev.otlprelay.receive.Admission;
 import dev.otlprelay.receive.Ingest;
 import dev.otlprelay.receive.grpc.GrpcReceiver;
 import dev.otlprelay.receive.http.HttpReceiver;
 import dev.otlprelay.config.ConfigException;
-import dev.otlprelay.sample.KeepAllSampler;
+import dev.otlprelay.sample.SamplingOff;
 import dev.otlprelay.sample.Route;
 import dev.otlprelay.sample.SamplingStage;
 import dev.otlprelay.sample.xrayrules.DestinationSamplers;
@@ -83,8 +83,6 @@ public final class Relay implements AutoCloseable {
         this(config, List.of(), line -> LOG.info(line));
     }
 
-    private static final String XRAY = "xray";
-
     /**
      * @param extraExporters destinations added to the configured ones (tests use this to see what the pipeline
      *                       hands on)
@@ -118,18 +116,17 @@ public final class Relay implements AutoCloseable {
             destinations.add(new ExportQueue(e, e.pushesBack() ? receiver.maxInflightBytes() * 4 : DEBUG_QUEUE_BYTES,
                     metrics));
         }
-        FanOut fanOut = new FanOut(destinations);
+        DestinationSet destinationSet = new DestinationSet(destinations);
         if (samplers == null) {
             // No rules, no conditions: every trace is kept, nothing is buffered, acknowledgements stay durable.
             sampling = null;
-            ingest = new Ingest(new KeepAllSampler(fanOut), metrics, receiver.retryAfter());
+            ingest = new Ingest(new SamplingOff(destinationSet), metrics, receiver.retryAfter());
         } else {
             List<Route> routes = new ArrayList<>();
             for (Destination d : destinations) {
-                routes.add(Route.toDestination(d.name(), d.name().equals(XRAY) ? samplers.xray() : samplers.main(),
-                        d));
+                routes.add(Route.toDestination(d.name(), samplers.forDestination(d.name()), d));
             }
-            sampling = new SamplingStage(config.sampling(), routes, fanOut, metrics);
+            sampling = new SamplingStage(config.sampling(), routes, destinationSet, metrics);
             ingest = new Ingest(sampling, metrics, receiver.retryAfter());
         }
 
@@ -385,8 +382,7 @@ public final class Relay implements AutoCloseable {
             }
             List<SamplingExplainer.Target> targets = new ArrayList<>();
             for (var route : stage.routes()) {
-                targets.add(new SamplingExplainer.Target(route.name(), route.name().equals("xray") ? samplers.xray()
-                        : samplers.main()));
+                targets.add(new SamplingExplainer.Target(route.name(), samplers.forDestination(route.name())));
             }
             return new Answer(200, write(Map.of("traces", SamplingExplainer.explain(request, targets))));
         }

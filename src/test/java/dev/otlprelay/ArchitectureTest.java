@@ -172,6 +172,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void noTwoTypesInMainCodeShareASimpleName() {
+        // Nested types count: a reader meeting "Route" or "Result" should not have to ask which one.
+        java.util.Map<String, List<String>> byName = CLASSES.stream()
+                .filter(c -> !c.isAnonymousClass() && !c.getSimpleName().isEmpty()
+                        && !c.getSimpleName().equals("package-info"))
+                .collect(Collectors.groupingBy(JavaClass::getSimpleName, TreeMap::new,
+                        Collectors.mapping(JavaClass::getName, Collectors.toList())));
+        assertThat(byName.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Object::toString))
+                .as("simple names used by more than one type").isEmpty();
+    }
+
+    @Test
     void everyPackageHasAPackageInfo() {
         Set<String> packages = CLASSES.stream().map(JavaClass::getPackageName).collect(Collectors.toCollection(TreeSet::new));
         assertThat(packages).contains(ROOT, ROOT + ".config", ROOT + ".receive");

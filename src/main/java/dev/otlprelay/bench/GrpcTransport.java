@@ -24,8 +24,8 @@ final class GrpcTransport implements Transport {
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName(MethodDescriptor.generateFullMethodName(
                     "opentelemetry.proto.collector.trace.v1.TraceService", "Export"))
-            .setRequestMarshaller(RawBytes.INSTANCE)
-            .setResponseMarshaller(RawBytes.INSTANCE)
+            .setRequestMarshaller(BytesMarshaller.INSTANCE)
+            .setResponseMarshaller(BytesMarshaller.INSTANCE)
             .build();
 
     private final ManagedChannel channel;
@@ -37,13 +37,13 @@ final class GrpcTransport implements Transport {
     }
 
     @Override
-    public Ack send(byte[] body) {
+    public Reply send(byte[] body) {
         try {
             byte[] response = ClientCalls.blockingUnaryCall(channel, EXPORT,
                     CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), body);
-            return new Ack(true, "grpc_OK", rejected(response));
+            return new Reply(true, "grpc_OK", rejected(response));
         } catch (StatusRuntimeException e) {
-            return new Ack(false, "grpc_" + e.getStatus().getCode().name(), 0);
+            return new Reply(false, "grpc_" + e.getStatus().getCode().name(), 0);
         }
     }
 
@@ -66,7 +66,7 @@ final class GrpcTransport implements Transport {
     }
 
     /** Bytes as they are: the body was encoded before the load started. */
-    enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    enum BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
         INSTANCE;
 
         @Override

@@ -43,24 +43,24 @@ final class HttpTransport implements Transport {
     }
 
     @Override
-    public Ack send(byte[] body) throws InterruptedException {
+    public Reply send(byte[] body) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<byte[]> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
-            return new Ack(false, "timeout", 0);
+            return new Reply(false, "timeout", 0);
         } catch (ConnectException e) {
-            return new Ack(false, "connect_failed", 0);
+            return new Reply(false, "connect_failed", 0);
         } catch (IOException e) {
-            return new Ack(false, "io_error", 0);
+            return new Reply(false, "io_error", 0);
         }
         int status = response.statusCode();
         if (status != 200) {
-            return new Ack(false, "http_" + status, 0);
+            return new Reply(false, "http_" + status, 0);
         }
-        return new Ack(true, "http_200", protobuf ? rejected(response.body()) : 0);
+        return new Reply(true, "http_200", protobuf ? rejected(response.body()) : 0);
     }
 
     private static long rejected(byte[] body) {

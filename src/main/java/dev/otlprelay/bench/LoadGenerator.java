@@ -140,14 +140,14 @@ final class LoadGenerator {
                 int spans = pool.spans(seq);
                 inFlight.increment();
                 long t0 = System.nanoTime();
-                Transport.Ack ack;
+                Transport.Reply ack;
                 try {
                     ack = transport.send(body);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 } catch (RuntimeException e) {
-                    ack = new Transport.Ack(false, "client_error:" + e.getClass().getSimpleName(), 0);
+                    ack = new Transport.Reply(false, "client_error:" + e.getClass().getSimpleName(), 0);
                 } finally {
                     inFlight.decrement();
                 }

@@ -116,7 +116,7 @@ final class Sink implements AutoCloseable {
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName(GrpcTransport.EXPORT.getFullMethodName())
                 .setRequestMarshaller(new Discarding())
-                .setResponseMarshaller(GrpcTransport.RawBytes.INSTANCE)
+                .setResponseMarshaller(GrpcTransport.BytesMarshaller.INSTANCE)
                 .build();
         byte[] empty = new byte[0];
         return ServerServiceDefinition.builder(export.getServiceName())

@@ -6,11 +6,11 @@ package dev.otlprelay.bench;
  */
 interface Transport extends AutoCloseable {
     /** What the relay answered. */
-    record Ack(boolean ok, String status, long rejectedSpans) {
+    record Reply(boolean ok, String status, long rejectedSpans) {
     }
 
     /** Sends one request and blocks until it is answered, failed or timed out. */
-    Ack send(byte[] body) throws InterruptedException;
+    Reply send(byte[] body) throws InterruptedException;
 
     @Override
     void close();

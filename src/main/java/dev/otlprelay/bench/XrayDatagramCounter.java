@@ -62,7 +62,7 @@ final class XrayDatagramCounter implements AutoCloseable {
 
     /** Counts one datagram of {@code length} bytes as a segment, a subsegment or invalid, and the spans it holds. */
     void count(byte[] datagram, int length) {
-        Checked checked = check(datagram, length);
+        CheckedDocument checked = check(datagram, length);
         switch (checked.kind()) {
             case SEGMENT -> counts.xraySegments.increment();
             case SUBSEGMENT -> counts.xraySubsegments.increment();
@@ -75,16 +75,16 @@ final class XrayDatagramCounter implements AutoCloseable {
         counts.xraySpans.add(checked.spans());
     }
 
-    enum Kind { SEGMENT, SUBSEGMENT, INVALID }
+    enum DocumentKind { SEGMENT, SUBSEGMENT, INVALID }
 
     /** A datagram's kind (that of the document heading it) and the spans in it: the head and every nested one. */
-    record Checked(Kind kind, int spans) {
-        static final Checked INVALID = new Checked(Kind.INVALID, 0);
+    record CheckedDocument(DocumentKind kind, int spans) {
+        static final CheckedDocument INVALID = new CheckedDocument(DocumentKind.INVALID, 0);
     }
 
-    static Checked check(byte[] datagram, int length) {
+    static CheckedDocument check(byte[] datagram, int length) {
         if (length <= HEADER.length || !Arrays.equals(datagram, 0, HEADER.length, HEADER, 0, HEADER.length)) {
-            return Checked.INVALID;
+            return CheckedDocument.INVALID;
         }
         int spans = 1;
         boolean traceId = false;
@@ -94,11 +94,11 @@ final class XrayDatagramCounter implements AutoCloseable {
         boolean subsegment = false;
         try (JsonParser p = JSON.createParser(datagram, HEADER.length, length - HEADER.length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                return Checked.INVALID;
+                return CheckedDocument.INVALID;
             }
             for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
                 if (t != JsonToken.FIELD_NAME) {
-                    return Checked.INVALID;
+                    return CheckedDocument.INVALID;
                 }
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
@@ -112,7 +112,7 @@ final class XrayDatagramCounter implements AutoCloseable {
                     case "subsegments" -> {
                         int nested = nested(p, value);
                         if (nested < 0) {
-                            return Checked.INVALID;
+                            return CheckedDocument.INVALID;
                         }
                         spans += nested;
                     }
@@ -120,15 +120,15 @@ final class XrayDatagramCounter implements AutoCloseable {
                 }
             }
             if (p.nextToken() != null) {
-                return Checked.INVALID;
+                return CheckedDocument.INVALID;
             }
         } catch (IOException e) {
-            return Checked.INVALID;
+            return CheckedDocument.INVALID;
         }
         if (!(traceId && id && name && startTime)) {
-            return Checked.INVALID;
+            return CheckedDocument.INVALID;
         }
-        return new Checked(subsegment ? Kind.SUBSEGMENT : Kind.SEGMENT, spans);
+        return new CheckedDocument(subsegment ? DocumentKind.SUBSEGMENT : DocumentKind.SEGMENT, spans);
     }
 
     /**

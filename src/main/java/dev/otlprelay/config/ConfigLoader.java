@@ -98,7 +98,7 @@ public final class ConfigLoader {
     }
 
     /** How to read one kind of value, and what to say when it is wrong. */
-    private record Kind<T>(String expected, Function<String, T> parser, boolean stringOnly) {
+    private record ValueKind<T>(String expected, Function<String, T> parser, boolean stringOnly) {
     }
 
     /** A resolved value: where it came from (env variable or key path), its text as written, and validity. */
@@ -115,7 +115,7 @@ public final class ConfigLoader {
      * A browser origin as the {@code Origin} header writes it (scheme://host[:port], no path; one trailing
      * {@code /} is forgiven), with at most one {@code *}; or {@code *} alone for any origin; kept in lower case.
      */
-    private static final Kind<String> CORS_ORIGIN = new Kind<>("an origin such as https://app.example.com or "
+    private static final ValueKind<String> CORS_ORIGIN = new ValueKind<>("an origin such as https://app.example.com or "
             + "http://localhost:3000 (scheme, host and port, no path), with at most one * (https://*.example.com), "
             + "or * for any origin", s -> {
                 String o = s.toLowerCase(Locale.ROOT);
@@ -127,11 +127,11 @@ public final class ConfigLoader {
             }, false);
 
     /** A request header name (an HTTP token), or {@code *} for any; kept as written. */
-    private static final Kind<String> CORS_HEADER = new Kind<>("a request header name such as "
+    private static final ValueKind<String> CORS_HEADER = new ValueKind<>("a request header name such as "
             + "x-honeycomb-team, or * for any", s -> HEADER_TOKEN.matcher(s).matches() ? s : null, false);
 
-    private static Kind<HostPort> address(HostPort example) {
-        return new Kind<>("host:port with port 0-65535, e.g. " + example, s -> {
+    private static ValueKind<HostPort> address(HostPort example) {
+        return new ValueKind<>("host:port with port 0-65535, e.g. " + example, s -> {
             try {
                 return HostPort.parse(s);
             } catch (IllegalArgumentException e) {
@@ -140,53 +140,53 @@ public final class ConfigLoader {
         }, false);
     }
 
-    private static Kind<Long> size(long example) {
-        return new Kind<>("a size in bytes >= 0, e.g. " + example + " or " + Values.binarySize(example),
+    private static ValueKind<Long> size(long example) {
+        return new ValueKind<>("a size in bytes >= 0, e.g. " + example + " or " + Values.binarySize(example),
                 s -> Values.parseSize(s, 0, Long.MAX_VALUE), false);
     }
 
-    private static Kind<Long> positiveIntSize(long example) {
-        return new Kind<>("a size in bytes from 1 to " + Integer.MAX_VALUE + ", e.g. " + example + " or "
+    private static ValueKind<Long> positiveIntSize(long example) {
+        return new ValueKind<>("a size in bytes from 1 to " + Integer.MAX_VALUE + ", e.g. " + example + " or "
                 + Values.binarySize(example), s -> Values.parseSize(s, 1, Integer.MAX_VALUE), false);
     }
 
-    private static Kind<Long> sizeAtLeast(long min, long example) {
-        return new Kind<>("a size in bytes >= " + Values.binarySize(min) + ", e.g. " + example + " or "
+    private static ValueKind<Long> sizeAtLeast(long min, long example) {
+        return new ValueKind<>("a size in bytes >= " + Values.binarySize(min) + ", e.g. " + example + " or "
                 + Values.binarySize(example), s -> Values.parseSize(s, min, Long.MAX_VALUE), false);
     }
 
-    private static Kind<Long> sizeBetween(long min, long max, String why, long example) {
-        return new Kind<>("a size in bytes from " + Values.binarySize(min) + " to " + max + why + ", e.g. "
+    private static ValueKind<Long> sizeBetween(long min, long max, String why, long example) {
+        return new ValueKind<>("a size in bytes from " + Values.binarySize(min) + " to " + max + why + ", e.g. "
                 + example + " or " + Values.binarySize(example), s -> Values.parseSize(s, min, max), false);
     }
 
-    private static Kind<Long> whole(long min, long max, String note, long example) {
-        return new Kind<>("a whole number from " + min + " to " + max + note + ", e.g. " + example,
+    private static ValueKind<Long> whole(long min, long max, String note, long example) {
+        return new ValueKind<>("a whole number from " + min + " to " + max + note + ", e.g. " + example,
                 s -> Values.parseWhole(s, min, max), false);
     }
 
-    private static Kind<Double> decimal(String range, double min, double max, double example) {
-        return new Kind<>("a number " + range + ", e.g. " + Values.formatDecimal(example),
+    private static ValueKind<Double> decimal(String range, double min, double max, double example) {
+        return new ValueKind<>("a number " + range + ", e.g. " + Values.formatDecimal(example),
                 s -> Values.parseDecimal(s, min, max), false);
     }
 
-    private static final Kind<Duration> DURATION = new Kind<>(
+    private static final ValueKind<Duration> DURATION = new ValueKind<>(
             "a duration >= 0 such as 15s, 500ms, 2m or 1h, or whole seconds", Values::parseDuration, false);
 
-    private static final Kind<Duration> POSITIVE_DURATION = new Kind<>(
+    private static final ValueKind<Duration> POSITIVE_DURATION = new ValueKind<>(
             "a duration > 0 such as 15s, 500ms, 2m or 1h, or whole seconds", s -> {
                 Duration d = Values.parseDuration(s);
                 return d == null || d.isZero() ? null : d;
             }, false);
 
-    private static final Kind<Boolean> BOOLEAN = new Kind<>("true or false",
+    private static final ValueKind<Boolean> BOOLEAN = new ValueKind<>("true or false",
             s -> switch (s.toLowerCase(Locale.ROOT)) {
                 case "true", "on", "yes" -> Boolean.TRUE;
                 case "false", "off", "no" -> Boolean.FALSE;
                 default -> null;
             }, false);
 
-    private static final Kind<HoneycombConfig.KeyMode> KEY_MODE = new Kind<>("relay, client or client-or-relay",
+    private static final ValueKind<HoneycombConfig.KeyMode> KEY_MODE = new ValueKind<>("relay, client or client-or-relay",
             s -> {
                 for (HoneycombConfig.KeyMode m : HoneycombConfig.KeyMode.values()) {
                     if (m.word().equalsIgnoreCase(s)) {
@@ -197,14 +197,14 @@ public final class ConfigLoader {
             }, false);
 
     /** {@code honeycomb.compression}: true for gzip. */
-    private static final Kind<Boolean> COMPRESSION = new Kind<>("gzip or none",
+    private static final ValueKind<Boolean> COMPRESSION = new ValueKind<>("gzip or none",
             s -> switch (s.toLowerCase(Locale.ROOT)) {
                 case "gzip" -> Boolean.TRUE;
                 case "none" -> Boolean.FALSE;
                 default -> null;
             }, false);
 
-    private static final Kind<SpoolConfig.Fsync> FSYNC = new Kind<>("always, interval or never",
+    private static final ValueKind<SpoolConfig.Fsync> FSYNC = new ValueKind<>("always, interval or never",
             s -> switch (s.toLowerCase(Locale.ROOT)) {
                 case "always" -> SpoolConfig.Fsync.ALWAYS;
                 case "interval" -> SpoolConfig.Fsync.INTERVAL;
@@ -212,7 +212,7 @@ public final class ConfigLoader {
                 default -> null;
             }, false);
 
-    private static final Kind<XrayConfig.Documents> DOCUMENTS = new Kind<>("nested or per_span", s -> {
+    private static final ValueKind<XrayConfig.Documents> DOCUMENTS = new ValueKind<>("nested or per_span", s -> {
         for (XrayConfig.Documents d : XrayConfig.Documents.values()) {
             if (d.word().equalsIgnoreCase(s)) {
                 return d;
@@ -222,7 +222,7 @@ public final class ConfigLoader {
     }, false);
 
     /** {@code xray.daemon_address}: empty means "not configured" (the default address is used). */
-    private static final Kind<Optional<HostPort>> DAEMON_ADDRESS = new Kind<>(
+    private static final ValueKind<Optional<HostPort>> DAEMON_ADDRESS = new ValueKind<>(
             "host:port or \"tcp:host:port udp:host:port\", e.g. " + XrayConfig.defaults().daemonAddress(), s -> {
                 if (s.isEmpty()) {
                     return Optional.empty();
@@ -236,7 +236,7 @@ public final class ConfigLoader {
             + "e.g. [429, 500, 502, 503, 504]";
     private static final String ATTRIBUTE_LIST = "a list of attribute keys, or one string of keys separated by commas";
 
-    private static final Kind<DebugExporterConfig.Mode> MODE = new Kind<>("auto, true or false",
+    private static final ValueKind<DebugExporterConfig.Mode> MODE = new ValueKind<>("auto, true or false",
             s -> switch (s.toLowerCase(Locale.ROOT)) {
                 case "auto" -> DebugExporterConfig.Mode.AUTO;
                 case "true", "on", "yes" -> DebugExporterConfig.Mode.ON;
@@ -244,10 +244,10 @@ public final class ConfigLoader {
                 default -> null;
             }, false);
 
-    private static final Kind<String> ENDPOINT = new Kind<>(
+    private static final ValueKind<String> ENDPOINT = new ValueKind<>(
             "an absolute http(s) URL, e.g. " + HoneycombConfig.DEFAULT_API_ENDPOINT, ConfigLoader::endpoint, true);
 
-    private static final Kind<String> DATASET = new Kind<>("a dataset name", s -> s, true);
+    private static final ValueKind<String> DATASET = new ValueKind<>("a dataset name", s -> s, true);
 
     /**
      * The UDP address of the X-Ray daemon from {@code host:port}, {@code udp:host:port}, or the X-Ray SDK's
@@ -742,7 +742,7 @@ public final class ConfigLoader {
 
         // ---- values ----
 
-        private <T> Field<T> field(String section, String key, String envVar, Kind<T> kind, T dflt,
+        private <T> Field<T> field(String section, String key, String envVar, ValueKind<T> kind, T dflt,
                                    String dfltRaw) {
             String path = section + "." + key;
             Field<T> result = new Field<>(path, dfltRaw, dflt, true);
@@ -758,7 +758,7 @@ public final class ConfigLoader {
             return result;
         }
 
-        private <T> Field<T> parse(String label, String text, Kind<T> kind) {
+        private <T> Field<T> parse(String label, String text, ValueKind<T> kind) {
             T value = kind.parser().apply(kind.stringOnly() ? text : text.strip());
             if (value == null) {
                 problem(label + ": " + Values.show(text) + " (expected: " + kind.expected() + ")");
@@ -771,8 +771,8 @@ public final class ConfigLoader {
          * {@code honeycomb.spool.dir} / {@code RELAY_SPOOL_DIR}: an absolute path resolved against the working
          * directory, or empty (also {@value ConfigLoader#OFF}, as the effective configuration shows it) for off.
          */
-        private Kind<Optional<Path>> spoolDirKind() {
-            return new Kind<>("a directory path, or empty for no spool", s -> {
+        private ValueKind<Optional<Path>> spoolDirKind() {
+            return new ValueKind<>("a directory path, or empty for no spool", s -> {
                 if (s.isEmpty() || s.equals(OFF)) {
                     return Optional.empty();
                 }
@@ -790,8 +790,8 @@ public final class ConfigLoader {
          * directory; empty for none. Its content is checked by the sampling stage's loader (at start and by
          * {@code check-config}), which knows the rule formats.
          */
-        private Kind<Optional<Path>> rulesFileKind() {
-            return new Kind<>("a readable X-Ray sampling rules file (JSON), or empty for none", s -> {
+        private ValueKind<Optional<Path>> rulesFileKind() {
+            return new ValueKind<>("a readable X-Ray sampling rules file (JSON), or empty for none", s -> {
                 if (s.isEmpty() || s.equals(OFF)) {
                     return Optional.empty();
                 }
@@ -816,7 +816,7 @@ public final class ConfigLoader {
 
         /** A YAML list of attribute keys, or one string with keys separated by commas; duplicates dropped. */
         private Field<List<String>> attributeList(String section, String key) {
-            return textList(section, key, null, new Kind<>("an attribute key", t -> t, false), ATTRIBUTE_LIST);
+            return textList(section, key, null, new ValueKind<>("an attribute key", t -> t, false), ATTRIBUTE_LIST);
         }
 
         /**
@@ -824,7 +824,7 @@ public final class ConfigLoader {
          * environment variable, commas too, overrides the file. Each item is stripped and parsed by {@code item},
          * whose parser returns the item as kept, or null to refuse it; duplicates are kept once.
          */
-        private Field<List<String>> textList(String section, String key, String envVar, Kind<String> item,
+        private Field<List<String>> textList(String section, String key, String envVar, ValueKind<String> item,
                                              String expected) {
             String path = section + "." + key;
             String fromEnv = envVar == null ? null : env(envVar);
@@ -855,7 +855,7 @@ public final class ConfigLoader {
             return valid ? new Field<>(path, node.toString(), List.copyOf(kept), true) : Field.invalid(path);
         }
 
-        private Field<List<String>> commaList(String label, String text, Kind<String> item) {
+        private Field<List<String>> commaList(String label, String text, ValueKind<String> item) {
             Set<String> kept = new LinkedHashSet<>();
             boolean valid = true;
             for (String part : text.split(",")) {
@@ -870,7 +870,7 @@ public final class ConfigLoader {
             return valid ? new Field<>(label, text, List.copyOf(kept), true) : Field.invalid(label);
         }
 
-        private String listItem(String label, String text, Kind<String> item) {
+        private String listItem(String label, String text, ValueKind<String> item) {
             String value = text.isBlank() ? null : item.parser().apply(text.strip());
             if (value == null) {
                 problem(label + ": " + Values.show(text) + " (expected: " + item.expected() + ")");

@@ -1,10 +1,10 @@
 package dev.otlprelay.export;
 
-import dev.otlprelay.pipeline.FanOut;
+import dev.otlprelay.pipeline.DestinationSet;
 import java.time.Duration;
 
 /** A destination's life cycle as the relay drives it: start, take batches, drain on shutdown, close. */
-public interface Destination extends FanOut.Destination, AutoCloseable {
+public interface Destination extends DestinationSet.Member, AutoCloseable {
     /** The {@code exporter} tag of this destination's metrics. */
     String name();
 

@@ -30,7 +30,7 @@ public final class ExportQueue implements Destination {
 
     private final Exporter exporter;
     private final long capacityBytes;
-    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private final Thread worker;
     private final Counter enqueued;
     private final Counter sent;
@@ -38,9 +38,9 @@ public final class ExportQueue implements Destination {
     private long queuedBytes;
     private long queuedSpans;
     private boolean closed;
-    private Entry inFlight;
+    private Queued inFlight;
 
-    private record Entry(Batch batch, long enqueuedNanos) {
+    private record Queued(Batch batch, long enqueuedNanos) {
     }
 
     public ExportQueue(Exporter exporter, long capacityBytes, RelayMetrics metrics) {
@@ -93,7 +93,7 @@ public final class ExportQueue implements Destination {
             // capacity by one batch, which is bounded by the admission budget.
             boolean full = queuedBytes + batch.sizeBytes() > capacityBytes && !exporter.pushesBack();
             if (!closed && !full) {
-                queue.addLast(new Entry(queuedBytes >= HOLD_COMPACT_BYTES ? exporter.toHold(batch) : batch,
+                queue.addLast(new Queued(queuedBytes >= HOLD_COMPACT_BYTES ? exporter.toHold(batch) : batch,
                         System.nanoTime()));
                 queuedBytes += batch.sizeBytes();
                 queuedSpans += batch.spanCount();
@@ -120,13 +120,13 @@ public final class ExportQueue implements Destination {
 
     /** Age of the oldest batch not yet sent, including one being sent; 0 when empty. */
     public synchronized double oldestAgeSeconds() {
-        Entry oldest = inFlight != null ? inFlight : queue.peekFirst();
+        Queued oldest = inFlight != null ? inFlight : queue.peekFirst();
         return oldest == null ? 0 : (System.nanoTime() - oldest.enqueuedNanos) / 1e9;
     }
 
     private void sendLoop() {
         while (true) {
-            Entry entry;
+            Queued entry;
             synchronized (this) {
                 while (queue.isEmpty() && !closed) {
                     try {
@@ -216,7 +216,7 @@ public final class ExportQueue implements Destination {
         }
         long lost = 0;
         synchronized (this) {
-            for (Entry e : queue) {
+            for (Queued e : queue) {
                 drop(e.batch(), DropReason.SHUTDOWN);
                 lost += e.batch().spanCount();
                 queuedBytes -= e.batch().sizeBytes();

@@ -16,7 +16,7 @@ import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
  *              destination drops of it is counted in these ({@code otlp_relay_dropped_data_points_total},
  *              {@code otlp_relay_dropped_log_records_total}), as it holds no spans
  */
-public record PassthroughBatch(Signal signal, byte[] body, Encoding encoding, long sizeBytes, ClientContext client,
+public record PassthroughBatch(Signal signal, byte[] body, OtlpEncoding encoding, long sizeBytes, ClientContext client,
                                long receivedNanos, int items) implements Batch {
     public enum Signal {
         METRICS("metrics"), LOGS("logs");
@@ -32,8 +32,6 @@ public record PassthroughBatch(Signal signal, byte[] body, Encoding encoding, lo
             return label;
         }
     }
-
-    public enum Encoding { PROTOBUF, JSON }
 
     @Override
     public int spanCount() {

@@ -8,6 +8,7 @@ import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.BatchConsumer;
 import dev.otlprelay.pipeline.ClientContext;
 import dev.otlprelay.pipeline.Nesting;
+import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.telemetry.RateLimitedLog;
@@ -81,7 +82,7 @@ public final class Ingest {
      * <p>The caller hands {@code body} over: it must not change it afterwards, because a protobuf body is kept
      * (not copied) as the batch's {@link TraceBatch#encoded()} bytes.
      */
-    public CompletableFuture<OtlpOutcome> traces(byte[] body, int offset, int length, Encoding encoding,
+    public CompletableFuture<OtlpOutcome> traces(byte[] body, int offset, int length, OtlpEncoding encoding,
                                                  ClientContext client) {
         String transport = client.transport();
         metrics.requestBytes(transport).record(length);
@@ -92,14 +93,14 @@ public final class Ingest {
         ExportTraceServiceRequest request;
         SpanValidator.TooDeep tooDeep = new SpanValidator.TooDeep();
         try {
-            request = encoding == Encoding.JSON
+            request = encoding == OtlpEncoding.JSON
                     ? OtlpJson.mergeTraces(body, offset, length, ExportTraceServiceRequest.newBuilder(), tooDeep)
                     .build()
                     : parseProtobuf(body, offset, length, tooDeep);
         } catch (InvalidRequestException e) {
             return done(invalid(transport, encoding, e.getMessage()));
         }
-        SpanValidator.Result valid = SpanValidator.validate(request, tooDeep);
+        SpanValidator.Validated valid = SpanValidator.validate(request, tooDeep);
         if (valid.invalidIds() > 0) {
             metrics.refusedSpans(transport, "invalid_id").increment(valid.invalidIds());
         }
@@ -111,7 +112,7 @@ public final class Ingest {
         if (valid.validSpans() == 0) {
             return done(success);
         }
-        ByteString encoded = encoding == Encoding.PROTOBUF && valid.request() == request && !tooDeep.rebuilt
+        ByteString encoded = encoding == OtlpEncoding.PROTOBUF && valid.request() == request && !tooDeep.rebuilt
                 ? received(body, offset, length) : null;
         TraceBatch batch = new TraceBatch(valid.request(), valid.validSpans(), length, client, System.nanoTime(),
                 encoded);
@@ -180,7 +181,7 @@ public final class Ingest {
      * garbage) and handed on as received.
      */
     public CompletableFuture<OtlpOutcome> passthrough(PassthroughBatch.Signal signal, byte[] body, int offset,
-                                                      int length, Encoding encoding, ClientContext client) {
+                                                      int length, OtlpEncoding encoding, ClientContext client) {
         String transport = client.transport();
         metrics.requestBytes(transport).record(length);
         String unavailable = unavailable();
@@ -197,8 +198,7 @@ public final class Ingest {
             return done(OtlpOutcome.ok());
         }
         byte[] copy = offset == 0 && length == body.length ? body : Arrays.copyOfRange(body, offset, offset + length);
-        PassthroughBatch batch = new PassthroughBatch(signal, copy, encoding == Encoding.JSON
-                ? PassthroughBatch.Encoding.JSON : PassthroughBatch.Encoding.PROTOBUF, length, client, System.nanoTime(),
+        PassthroughBatch batch = new PassthroughBatch(signal, copy, encoding, length, client, System.nanoTime(),
                 items);
         Acceptance acceptance;
         try {
@@ -238,8 +238,8 @@ public final class Ingest {
         return OtlpOutcome.failure(kind, reason, message);
     }
 
-    private OtlpOutcome invalid(String transport, Encoding encoding, String message) {
-        return fail(transport, OtlpOutcome.Kind.BAD_REQUEST, encoding == Encoding.JSON ? "invalid_json"
+    private OtlpOutcome invalid(String transport, OtlpEncoding encoding, String message) {
+        return fail(transport, OtlpOutcome.Kind.BAD_REQUEST, encoding == OtlpEncoding.JSON ? "invalid_json"
                 : "invalid_protobuf", message);
     }
 
@@ -272,8 +272,8 @@ public final class Ingest {
 
     /** Decodes the request to check it, and returns what it holds: data points or log records. */
     private static int checkDecodes(PassthroughBatch.Signal signal, byte[] body, int offset, int length,
-                                    Encoding encoding) throws InvalidRequestException {
-        if (encoding == Encoding.JSON) {
+                                    OtlpEncoding encoding) throws InvalidRequestException {
+        if (encoding == OtlpEncoding.JSON) {
             return switch (signal) {
                 case METRICS -> PassthroughBatch.dataPoints(
                         OtlpJson.merge(body, offset, length, ExportMetricsServiceRequest.newBuilder()).build());
@@ -301,7 +301,5 @@ public final class Ingest {
                 + " (expected: a binary protobuf-encoded " + type + "; for JSON send Content-Type: application/json)");
     }
 
-    /** The two body encodings OTLP defines. */
-    public enum Encoding { PROTOBUF, JSON }
 
 }

@@ -22,17 +22,17 @@ public final class OtlpErrors {
     }
 
     /** Which export service a response belongs to; the success body differs per signal. */
-    public enum Signal { TRACES, METRICS, LOGS }
+    public enum Service { TRACES, METRICS, LOGS }
 
     /** The response message for an outcome: an export response when OK, a {@code google.rpc.Status} otherwise. */
-    public static Message responseMessage(OtlpOutcome outcome, Signal signal) {
+    public static Message responseMessage(OtlpOutcome outcome, Service signal) {
         if (outcome.isOk()) {
             return successResponse(outcome, signal);
         }
         return status(outcome);
     }
 
-    public static Message successResponse(OtlpOutcome outcome, Signal signal) {
+    public static Message successResponse(OtlpOutcome outcome, Service signal) {
         boolean partial = outcome.rejectedSpans() > 0 || !outcome.message().isEmpty();
         return switch (signal) {
             case TRACES -> partial

@@ -45,7 +45,7 @@ final class SpanValidator {
     }
 
     /** The request with its refused spans removed, how many remain, how many were refused and why. */
-    record Result(ExportTraceServiceRequest request, int validSpans, int invalidIds, int tooDeep,
+    record Validated(ExportTraceServiceRequest request, int validSpans, int invalidIds, int tooDeep,
                   String firstProblem) {
         int rejectedSpans() {
             return invalidIds + tooDeep;
@@ -65,11 +65,11 @@ final class SpanValidator {
         }
     }
 
-    static Result validate(ExportTraceServiceRequest request) {
+    static Validated validate(ExportTraceServiceRequest request) {
         return validate(request, new TooDeep());
     }
 
-    static Result validate(ExportTraceServiceRequest request, TooDeep decoded) {
+    static Validated validate(ExportTraceServiceRequest request, TooDeep decoded) {
         int valid = 0;
         int invalidIds = 0;
         int tooDeep = decoded.spans();
@@ -99,9 +99,9 @@ final class SpanValidator {
             }
         }
         if (invalidIds == 0 && tooDeep == decoded.spans()) { // nothing refused here: the request stands as decoded
-            return new Result(request, valid, 0, tooDeep, firstProblem);
+            return new Validated(request, valid, 0, tooDeep, firstProblem);
         }
-        return new Result(withoutRefusedSpans(request), valid, invalidIds, tooDeep, firstProblem);
+        return new Validated(withoutRefusedSpans(request), valid, invalidIds, tooDeep, firstProblem);
     }
 
     /** Why the span's ids are unusable, or null when they are fine. */

@@ -21,7 +21,7 @@ import java.util.Map;
  */
 final class BatchAssembler {
     private final long maxBatchBytes;
-    private final Map<ClientContext, Open> open = new LinkedHashMap<>();
+    private final Map<ClientContext, OpenRequest> open = new LinkedHashMap<>();
     private final List<TraceBatch> sealed = new ArrayList<>();
 
     private record ResourceKey(Resource resource, String schemaUrl) {
@@ -31,7 +31,7 @@ final class BatchAssembler {
     }
 
     /** A batch being filled for one client. */
-    private static final class Open {
+    private static final class OpenRequest {
         final Map<ResourceKey, Map<ScopeKey, List<Span>>> spans = new LinkedHashMap<>();
         long bytes;
         int count;
@@ -44,7 +44,7 @@ final class BatchAssembler {
 
     void add(SpanRef ref, ClientContext client, Decision decision, long receivedNanos) {
         Span stamped = WeightStamp.stamp(ref.span(), ref.resource(), decision);
-        Open batch = open.computeIfAbsent(client, c -> new Open());
+        OpenRequest batch = open.computeIfAbsent(client, c -> new OpenRequest());
         batch.spans.computeIfAbsent(new ResourceKey(ref.resource(), ref.resourceSchemaUrl()), k -> new LinkedHashMap<>())
                 .computeIfAbsent(new ScopeKey(ref.scope(), ref.scopeSchemaUrl()), k -> new ArrayList<>())
                 .add(stamped);
@@ -66,7 +66,7 @@ final class BatchAssembler {
         return out;
     }
 
-    private static TraceBatch seal(ClientContext client, Open batch) {
+    private static TraceBatch seal(ClientContext client, OpenRequest batch) {
         ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
         batch.spans.forEach((resource, scopes) -> {
             ResourceSpans.Builder rs = ResourceSpans.newBuilder()

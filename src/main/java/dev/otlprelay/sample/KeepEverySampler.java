@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Keeps every trace with weight 1: what decides when there is no rules file (conditions may still apply before
- * it, in a {@link ChainSampler}). Not to be confused with {@link KeepAllSampler}, the stage that buffers nothing.
+ * it, in a {@link ChainSampler}). {@link SamplingOff} is the stage when there is nothing to decide.
  */
 public final class KeepEverySampler implements ExplainingSampler {
     public static final String NAME = "keep_all";

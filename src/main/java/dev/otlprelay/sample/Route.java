@@ -2,7 +2,7 @@ package dev.otlprelay.sample;
 
 import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.BatchConsumer;
-import dev.otlprelay.pipeline.FanOut;
+import dev.otlprelay.pipeline.DestinationSet;
 
 /**
  * One destination as the sampling stage sees it: its name (the {@code destination} / {@code exporter} tag of the
@@ -20,11 +20,11 @@ public record Route(String name, Sampler sampler, BatchConsumer consumer) {
     }
 
     /**
-     * A route to a destination that pushes back through {@link FanOut.Destination#hasRoomFor} (and otherwise
+     * A route to a destination that pushes back through {@link DestinationSet.Member#hasRoomFor} (and otherwise
      * takes everything): a batch it has no room for is answered {@link Acceptance#RETRY_LATER} and stays in the
      * stage's outbox until there is room.
      */
-    public static Route toDestination(String name, Sampler sampler, FanOut.Destination destination) {
+    public static Route toDestination(String name, Sampler sampler, DestinationSet.Member destination) {
         return new Route(name, sampler,
                 batch -> destination.hasRoomFor(batch) ? destination.accept(batch) : Acceptance.RETRY_LATER);
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.otlprelay.pipeline.Batch;
 import dev.otlprelay.pipeline.ClientContext;
+import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.support.Otlp;
 import dev.otlprelay.support.TestRelay;
@@ -122,7 +123,7 @@ class ExportQueueTest {
             };
             ExportQueue queue = new ExportQueue(tracesOnly, 1L << 20, metrics);
             queue.accept(new dev.otlprelay.pipeline.PassthroughBatch(dev.otlprelay.pipeline.PassthroughBatch.Signal
-                    .METRICS, new byte[1000], dev.otlprelay.pipeline.PassthroughBatch.Encoding.PROTOBUF, 1000,
+                    .METRICS, new byte[1000], OtlpEncoding.PROTOBUF, 1000,
                     new ClientContext("http", null, null), 0, 10));
 
             assertThat(queue.queuedBytes()).as("no room taken").isZero();

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.Batch;
 import dev.otlprelay.pipeline.ClientContext;
-import dev.otlprelay.pipeline.FanOut;
+import dev.otlprelay.pipeline.DestinationSet;
+import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.support.Otlp;
 import dev.otlprelay.support.TestRelay;
 import dev.otlprelay.telemetry.RelayMetrics;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class IngestInternalErrorTest {
 
     /** Takes every batch it is offered. */
-    private static final class Taking implements FanOut.Destination {
+    private static final class Taking implements DestinationSet.Member {
         final List<Batch> taken = new ArrayList<>();
 
         @Override
@@ -39,7 +40,7 @@ class IngestInternalErrorTest {
     @Test
     void aThrowingDestinationAfterAnotherTookTheBatchLeavesTheRequestCountedRefused() throws Exception {
         Taking first = new Taking();
-        FanOut.Destination broken = new FanOut.Destination() {
+        DestinationSet.Member broken = new DestinationSet.Member() {
             @Override
             public boolean hasRoomFor(Batch batch) {
                 return true;
@@ -51,10 +52,10 @@ class IngestInternalErrorTest {
             }
         };
         try (RelayMetrics metrics = new RelayMetrics()) {
-            Ingest ingest = new Ingest(new FanOut(List.of(first, broken)), metrics, Duration.ofSeconds(1));
+            Ingest ingest = new Ingest(new DestinationSet(List.of(first, broken)), metrics, Duration.ofSeconds(1));
             byte[] body = Otlp.validRequest(5).toByteArray();
 
-            OtlpOutcome outcome = ingest.traces(body, 0, body.length, Ingest.Encoding.PROTOBUF,
+            OtlpOutcome outcome = ingest.traces(body, 0, body.length, OtlpEncoding.PROTOBUF,
                     new ClientContext("http", null, null)).get();
 
             assertThat(outcome.kind()).isEqualTo(OtlpOutcome.Kind.INTERNAL);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.Batch;
 import dev.otlprelay.pipeline.ClientContext;
+import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.support.TestRelay;
 import dev.otlprelay.telemetry.RelayMetrics;
 import com.google.protobuf.ByteString;
@@ -37,7 +38,7 @@ class IngestStartingTest {
             ClientContext client = new ClientContext("http", null, null);
             ingest.refuseUntilOpen();
 
-            OtlpOutcome starting = ingest.traces(body, 0, body.length, Ingest.Encoding.PROTOBUF, client).get();
+            OtlpOutcome starting = ingest.traces(body, 0, body.length, OtlpEncoding.PROTOBUF, client).get();
             assertThat(starting.kind()).isEqualTo(OtlpOutcome.Kind.UNAVAILABLE);
             assertThat(starting.reason()).isEqualTo("starting");
             assertThat(starting.message()).contains("starting");
@@ -47,11 +48,11 @@ class IngestStartingTest {
             assertThat(handedOn).as("nothing reaches a destination that is not running").isEmpty();
 
             ingest.open();
-            assertThat(ingest.traces(body, 0, body.length, Ingest.Encoding.PROTOBUF, client).get().kind())
+            assertThat(ingest.traces(body, 0, body.length, OtlpEncoding.PROTOBUF, client).get().kind())
                     .isEqualTo(OtlpOutcome.Kind.OK);
             assertThat(handedOn).hasSize(1);
             ingest.close();
-            assertThat(ingest.traces(body, 0, body.length, Ingest.Encoding.PROTOBUF, client).get().reason())
+            assertThat(ingest.traces(body, 0, body.length, OtlpEncoding.PROTOBUF, client).get().reason())
                     .isEqualTo("shutting_down");
             assertThat(handedOn).hasSize(1);
         }

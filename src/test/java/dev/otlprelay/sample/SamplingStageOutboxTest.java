@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.Batch;
 import dev.otlprelay.pipeline.ClientContext;
+import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.sample.BufferFixtures.Capture;
@@ -138,7 +139,7 @@ class SamplingStageOutboxTest {
                     return Acceptance.RETRY_LATER;
                 }, metrics, clock);
         PassthroughBatch metricsBatch = new PassthroughBatch(PassthroughBatch.Signal.METRICS, new byte[] {1, 2, 3},
-                PassthroughBatch.Encoding.PROTOBUF, 3, KEY_A, 0, 1);
+                OtlpEncoding.PROTOBUF, 3, KEY_A, 0, 1);
 
         assertThat(stage.accept(metricsBatch)).as("the pass-through consumer's answer").isSameAs(Acceptance.RETRY_LATER);
         assertThat(passed).singleElement().isSameAs(metricsBatch);

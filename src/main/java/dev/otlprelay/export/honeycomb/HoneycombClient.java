@@ -40,7 +40,7 @@ final class HoneycombClient {
     }
 
     /** What an attempt came to. */
-    record Result(Outcome outcome, int status, Duration retryAfter, long rejectedSpans, String message) {
+    record Response(Outcome outcome, int status, Duration retryAfter, long rejectedSpans, String message) {
         boolean delivered() {
             return outcome == Outcome.DELIVERED;
         }
@@ -60,7 +60,7 @@ final class HoneycombClient {
      * @param path        {@code /v1/traces}, {@code /v1/metrics} or {@code /v1/logs}
      * @param contentType {@code application/x-protobuf} or {@code application/json}
      */
-    Result send(String path, Tenant tenant, byte[] body, boolean gzipped, String contentType)
+    Response send(String path, Tenant tenant, byte[] body, boolean gzipped, String contentType)
             throws InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint + path))
                 .timeout(attemptTimeout)
@@ -77,9 +77,9 @@ final class HoneycombClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
-            return new Result(Outcome.RETRYABLE, 0, null, 0, "timeout after " + attemptTimeout.toMillis() + "ms");
+            return new Response(Outcome.RETRYABLE, 0, null, 0, "timeout after " + attemptTimeout.toMillis() + "ms");
         } catch (IOException e) {
-            return new Result(Outcome.RETRYABLE, 0, null, 0, "connection failed: " + e);
+            return new Response(Outcome.RETRYABLE, 0, null, 0, "connection failed: " + e);
         }
         int status = response.statusCode();
         Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock);
@@ -88,27 +88,27 @@ final class HoneycombClient {
         }
         String message = "HTTP " + status + ": " + errorText(response.body());
         if (status == 413) {
-            return new Result(Outcome.TOO_LARGE, status, null, 0, message);
+            return new Response(Outcome.TOO_LARGE, status, null, 0, message);
         }
-        return retryOn.contains(status) ? new Result(Outcome.RETRYABLE, status, retryAfter, 0, message)
-                : new Result(Outcome.PERMANENT, status, null, 0, message);
+        return retryOn.contains(status) ? new Response(Outcome.RETRYABLE, status, retryAfter, 0, message)
+                : new Response(Outcome.PERMANENT, status, null, 0, message);
     }
 
-    private static Result delivered(HttpResponse<byte[]> response, String contentType) {
+    private static Response delivered(HttpResponse<byte[]> response, String contentType) {
         byte[] body = response.body();
         if (body.length == 0 || !contentType.equals("application/x-protobuf")) {
-            return new Result(Outcome.DELIVERED, response.statusCode(), null, 0, "");
+            return new Response(Outcome.DELIVERED, response.statusCode(), null, 0, "");
         }
         try {
             ExportTraceServiceResponse r = ExportTraceServiceResponse.parseFrom(body);
             if (r.hasPartialSuccess()) {
-                return new Result(Outcome.DELIVERED, response.statusCode(), null,
+                return new Response(Outcome.DELIVERED, response.statusCode(), null,
                         r.getPartialSuccess().getRejectedSpans(), r.getPartialSuccess().getErrorMessage());
             }
         } catch (InvalidProtocolBufferException e) {
             // A 2xx whose body we cannot read is still a success: the spans were taken.
         }
-        return new Result(Outcome.DELIVERED, response.statusCode(), null, 0, "");
+        return new Response(Outcome.DELIVERED, response.statusCode(), null, 0, "");
     }
 
     private static String errorText(byte[] body) {

@@ -9,6 +9,7 @@ import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.Batch;
 import dev.otlprelay.pipeline.ClientContext;
 import dev.otlprelay.export.Destination;
+import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.pipeline.TraceWire;
@@ -84,7 +85,7 @@ public final class HoneycombDestination implements Destination {
     private final Object lock = new Object();
     /** Data points and log records held, by {@link PassthroughBatch.Signal#ordinal()}; guarded by the lock. */
     private final long[] heldItems = new long[PassthroughBatch.Signal.values().length];
-    private final Map<Tenant, Open> open = new HashMap<>();
+    private final Map<Tenant, OpenBatch> open = new HashMap<>();
     private final ArrayDeque<Outbound> ready = new ArrayDeque<>();
     private final PriorityQueue<Outbound> waiting = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos,
             b.dueNanos));
@@ -94,7 +95,7 @@ public final class HoneycombDestination implements Destination {
     private int retriesInFlight;
     private boolean closing;
     private boolean stopped;
-    /** Open between start() and close() when {@code honeycomb.spool.dir} is set. */
+    /** OpenBatch between start() and close() when {@code honeycomb.spool.dir} is set. */
     private volatile Spool spool;
     private Thread replayer;
 
@@ -104,14 +105,14 @@ public final class HoneycombDestination implements Destination {
     private final Counter truncatedValues;
 
     /** A batch being filled for one tenant. */
-    private static final class Open {
+    private static final class OpenBatch {
         final List<ByteString> resourceSpans = new ArrayList<>();
         final List<SpoolRef> refs = new ArrayList<>();
         int spans;
         long bytes;
         final long startedNanos;
 
-        Open(long startedNanos) {
+        OpenBatch(long startedNanos) {
             this.startedNanos = startedNanos;
         }
     }
@@ -256,7 +257,7 @@ public final class HoneycombDestination implements Destination {
     }
 
     private static String contentType(PassthroughBatch p) {
-        return p.encoding() == PassthroughBatch.Encoding.JSON ? "application/json" : "application/x-protobuf";
+        return p.encoding() == OtlpEncoding.JSON ? "application/json" : "application/x-protobuf";
     }
 
     /**
@@ -376,12 +377,12 @@ public final class HoneycombDestination implements Destination {
     }
 
     private void addWhole(Tenant tenant, ByteString rs, int spans, SpoolRef ref, long now) {
-        Open o = open.computeIfAbsent(tenant, t -> new Open(now));
+        OpenBatch o = open.computeIfAbsent(tenant, t -> new OpenBatch(now));
         long size = rs.size();
         if (o.spans > 0 && (o.spans + spans > config.batch().maxSpans()
                 || o.bytes + size > config.batch().maxBytes())) {
             seal(tenant);
-            o = open.computeIfAbsent(tenant, t -> new Open(now));
+            o = open.computeIfAbsent(tenant, t -> new OpenBatch(now));
         }
         o.resourceSpans.add(rs);
         o.refs.add(ref);
@@ -506,7 +507,7 @@ public final class HoneycombDestination implements Destination {
 
     /** Moves a tenant's open batch to the ready queue. Caller holds the lock. */
     private void seal(Tenant tenant) {
-        Open o = open.remove(tenant);
+        OpenBatch o = open.remove(tenant);
         if (o != null && o.spans > 0) {
             ready.addLast(Outbound.traces(tenant, o.resourceSpans, o.refs, o.spans, o.bytes, o.startedNanos));
         }
@@ -520,11 +521,11 @@ public final class HoneycombDestination implements Destination {
                 long now = System.nanoTime();
                 long batchTimeout = config.batch().timeout().toNanos();
                 long nextWake = now + TimeUnit.SECONDS.toNanos(1);
-                for (Iterator<Map.Entry<Tenant, Open>> it = open.entrySet().iterator(); it.hasNext(); ) {
-                    Map.Entry<Tenant, Open> e = it.next();
+                for (Iterator<Map.Entry<Tenant, OpenBatch>> it = open.entrySet().iterator(); it.hasNext(); ) {
+                    Map.Entry<Tenant, OpenBatch> e = it.next();
                     long deadline = e.getValue().startedNanos + batchTimeout;
                     if (closing || deadline <= now) {
-                        Open o = e.getValue();
+                        OpenBatch o = e.getValue();
                         it.remove();
                         ready.addLast(Outbound.traces(e.getKey(), o.resourceSpans, o.refs, o.spans, o.bytes,
                                 o.startedNanos));
@@ -573,15 +574,15 @@ public final class HoneycombDestination implements Destination {
         if (o.firstAttemptNanos == 0) {
             o.firstAttemptNanos = System.nanoTime();
         }
-        HoneycombClient.Result result;
+        HoneycombClient.Response result;
         try {
             result = client.send(o.path, o.tenant, o.body(config.gzip()), config.gzip(), o.contentType);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            result = new HoneycombClient.Result(HoneycombClient.Outcome.RETRYABLE, 0, null, 0, "interrupted");
+            result = new HoneycombClient.Response(HoneycombClient.Outcome.RETRYABLE, 0, null, 0, "interrupted");
         } catch (RuntimeException e) {
             // Only the exception's type: the JDK client's messages can quote a header, and a header can be the key.
-            result = new HoneycombClient.Result(HoneycombClient.Outcome.PERMANENT, 0, null, 0,
+            result = new HoneycombClient.Response(HoneycombClient.Outcome.PERMANENT, 0, null, 0,
                     "the HTTP client failed (" + e.getClass().getName() + ")");
         }
         // Splitting a refused batch decodes and encodes it again (up to batch_max_bytes): outside the lock that
@@ -605,7 +606,7 @@ public final class HoneycombDestination implements Destination {
      * Decides what an attempt's result means for the batch. Caller holds the lock. {@code halves} are the batch's
      * halves when Honeycomb refused it as too large (computed before taking the lock), null when it cannot split.
      */
-    private void settle(Outbound o, HoneycombClient.Result r, List<Outbound> halves) {
+    private void settle(Outbound o, HoneycombClient.Response r, List<Outbound> halves) {
         switch (r.outcome()) {
             case DELIVERED -> {
                 release(o);
@@ -704,7 +705,7 @@ public final class HoneycombDestination implements Destination {
     public double oldestAgeSeconds() {
         synchronized (lock) {
             long oldest = Long.MAX_VALUE;
-            for (Open o : open.values()) {
+            for (OpenBatch o : open.values()) {
                 oldest = Math.min(oldest, o.startedNanos);
             }
             for (Outbound o : ready) {

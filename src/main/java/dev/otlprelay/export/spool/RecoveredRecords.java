@@ -17,18 +17,18 @@ import java.util.RandomAccess;
  */
 final class RecoveredRecords extends AbstractList<SpoolRecord> implements RandomAccess {
 
-    private record Entry(Segment segment, long id, long payloadOffset, int length) {
+    private record Located(Segment segment, long id, long payloadOffset, int length) {
     }
 
-    private final List<Entry> entries = new ArrayList<>();
+    private final List<Located> entries = new ArrayList<>();
 
     void add(Segment segment, long id, long payloadOffset, int length) {
-        entries.add(new Entry(segment, id, payloadOffset, length));
+        entries.add(new Located(segment, id, payloadOffset, length));
     }
 
     @Override
     public SpoolRecord get(int i) {
-        Entry e = entries.get(i);
+        Located e = entries.get(i);
         ByteBuffer payload = ByteBuffer.allocate(e.length());
         try {
             while (payload.hasRemaining()) {

@@ -106,7 +106,7 @@ final class DatagramEncoder {
             g.flush();
             written = true;
             return true;
-        } catch (ByteSink.Full | TooDeep full) {
+        } catch (ByteSink.Full | NestedTooDeep full) {
             return false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -118,18 +118,18 @@ final class DatagramEncoder {
     }
 
     /** Thrown when a tree is nested deeper than {@link #MAX_DEPTH}: the tree does not fit, as when too large. */
-    private static final class TooDeep extends RuntimeException {
+    private static final class NestedTooDeep extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        static final TooDeep INSTANCE = new TooDeep();
+        static final NestedTooDeep INSTANCE = new NestedTooDeep();
 
-        private TooDeep() {
+        private NestedTooDeep() {
             super("nested too deep", null, false, false);
         }
     }
 
     private void writeTree(JsonGenerator g, DocumentNode node, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
-            throw TooDeep.INSTANCE;
+            throw NestedTooDeep.INSTANCE;
         }
         SegmentDocument doc = node.doc;
         doc.writeOpen(g, Limits.FULL, doc.annotations(), text, depth > 0);

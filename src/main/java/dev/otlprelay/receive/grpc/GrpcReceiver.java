@@ -3,6 +3,7 @@ package dev.otlprelay.receive.grpc;
 import com.google.protobuf.Message;
 import dev.otlprelay.config.HostPort;
 import dev.otlprelay.pipeline.ClientContext;
+import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.receive.Admission;
 import dev.otlprelay.receive.Ingest;
@@ -93,11 +94,11 @@ public final class GrpcReceiver implements AutoCloseable {
                 .maxInboundMessageSize(maxMessageBytes)
                 .addStreamTracerFactory(new StatusCounter())
                 .addService(withClientContext(service("opentelemetry.proto.collector.trace.v1.TraceService",
-                        ExportTraceServiceResponse.getDefaultInstance(), OtlpErrors.Signal.TRACES)))
+                        ExportTraceServiceResponse.getDefaultInstance(), OtlpErrors.Service.TRACES)))
                 .addService(withClientContext(service("opentelemetry.proto.collector.metrics.v1.MetricsService",
-                        ExportMetricsServiceResponse.getDefaultInstance(), OtlpErrors.Signal.METRICS)))
+                        ExportMetricsServiceResponse.getDefaultInstance(), OtlpErrors.Service.METRICS)))
                 .addService(withClientContext(service("opentelemetry.proto.collector.logs.v1.LogsService",
-                        ExportLogsServiceResponse.getDefaultInstance(), OtlpErrors.Signal.LOGS)))
+                        ExportLogsServiceResponse.getDefaultInstance(), OtlpErrors.Service.LOGS)))
                 .build()
                 .start();
     }
@@ -137,7 +138,7 @@ public final class GrpcReceiver implements AutoCloseable {
         }
     }
 
-    private ServerServiceDefinition service(String serviceName, Message responsePrototype, OtlpErrors.Signal signal) {
+    private ServerServiceDefinition service(String serviceName, Message responsePrototype, OtlpErrors.Service signal) {
         MethodDescriptor<byte[], Message> export = MethodDescriptor.<byte[], Message>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(serviceName, "Export"))
@@ -149,7 +150,7 @@ public final class GrpcReceiver implements AutoCloseable {
                 .build();
     }
 
-    private void export(byte[] request, StreamObserver<Message> observer, OtlpErrors.Signal signal) {
+    private void export(byte[] request, StreamObserver<Message> observer, OtlpErrors.Service signal) {
         ClientContext client = CLIENT.get();
         if (!admission.tryAcquire(request.length)) {
             answer(observer, ingest.refuse(TRANSPORT, "admission"), signal);
@@ -158,11 +159,11 @@ public final class GrpcReceiver implements AutoCloseable {
         CompletableFuture<OtlpOutcome> result;
         try {
             result = switch (signal) {
-                case TRACES -> ingest.traces(request, 0, request.length, Ingest.Encoding.PROTOBUF, client);
+                case TRACES -> ingest.traces(request, 0, request.length, OtlpEncoding.PROTOBUF, client);
                 case METRICS -> ingest.passthrough(PassthroughBatch.Signal.METRICS, request, 0, request.length,
-                        Ingest.Encoding.PROTOBUF, client);
+                        OtlpEncoding.PROTOBUF, client);
                 case LOGS -> ingest.passthrough(PassthroughBatch.Signal.LOGS, request, 0, request.length,
-                        Ingest.Encoding.PROTOBUF, client);
+                        OtlpEncoding.PROTOBUF, client);
             };
         } catch (RuntimeException e) {
             admission.release(request.length);
@@ -174,7 +175,7 @@ public final class GrpcReceiver implements AutoCloseable {
         });
     }
 
-    private static void answer(StreamObserver<Message> observer, OtlpOutcome outcome, OtlpErrors.Signal signal) {
+    private static void answer(StreamObserver<Message> observer, OtlpOutcome outcome, OtlpErrors.Service signal) {
         if (outcome.isOk()) {
             observer.onNext(OtlpErrors.successResponse(outcome, signal));
             observer.onCompleted();

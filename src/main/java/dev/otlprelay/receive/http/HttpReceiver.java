@@ -81,13 +81,13 @@ public final class HttpReceiver implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast("sniff", new ProtocolSniffer(new Installer()));
+                        ch.pipeline().addLast("sniff", new ProtocolSniffer(new PipelineInstaller()));
                     }
                 });
         listener = b.bind(new InetSocketAddress(address.host(), address.port())).sync().channel();
     }
 
-    private final class Installer implements ProtocolSniffer.Installer {
+    private final class PipelineInstaller implements ProtocolSniffer.Installer {
         @Override
         public void http1(ChannelHandlerContext sniffer) {
             sniffer.pipeline().addAfter(sniffer.name(), "otlp", new OtlpHttpHandler(ingest, admission, metrics,

@@ -2,6 +2,7 @@ package dev.otlprelay.receive.http;
 
 import com.google.protobuf.Message;
 import dev.otlprelay.pipeline.ClientContext;
+import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.receive.Admission;
 import dev.otlprelay.receive.Ingest;
@@ -65,9 +66,9 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     // The request being read on this connection.
     /** Its origin when CORS allows it (kept until it is answered, which may be after the request is read). */
     private String origin;
-    private Route route;
+    private OtlpPath route;
     private String responseType;
-    private Ingest.Encoding encoding;
+    private OtlpEncoding encoding;
     private boolean gzip;
     private boolean keepAlive;
     private ClientContext client;
@@ -88,23 +89,23 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     }
 
     /** The three OTLP/HTTP paths. */
-    enum Route {
-        TRACES("/v1/traces", OtlpErrors.Signal.TRACES, null),
-        METRICS("/v1/metrics", OtlpErrors.Signal.METRICS, PassthroughBatch.Signal.METRICS),
-        LOGS("/v1/logs", OtlpErrors.Signal.LOGS, PassthroughBatch.Signal.LOGS);
+    enum OtlpPath {
+        TRACES("/v1/traces", OtlpErrors.Service.TRACES, null),
+        METRICS("/v1/metrics", OtlpErrors.Service.METRICS, PassthroughBatch.Signal.METRICS),
+        LOGS("/v1/logs", OtlpErrors.Service.LOGS, PassthroughBatch.Signal.LOGS);
 
         final String path;
-        final OtlpErrors.Signal signal;
+        final OtlpErrors.Service signal;
         final PassthroughBatch.Signal passthrough;
 
-        Route(String path, OtlpErrors.Signal signal, PassthroughBatch.Signal passthrough) {
+        OtlpPath(String path, OtlpErrors.Service signal, PassthroughBatch.Signal passthrough) {
             this.path = path;
             this.signal = signal;
             this.passthrough = passthrough;
         }
 
-        static Route of(String path) {
-            for (Route r : values()) {
+        static OtlpPath of(String path) {
+            for (OtlpPath r : values()) {
                 if (r.path.equals(path)) {
                     return r;
                 }
@@ -193,7 +194,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
             return;
         }
         String path = pathOf(request.uri());
-        route = Route.of(path);
+        route = OtlpPath.of(path);
         if (route == null) {
             answerEarly(ctx, request, ingest.fail(TRANSPORT, OtlpOutcome.Kind.NOT_FOUND, "wrong_path",
                     PathHints.notFound(path)));
@@ -208,8 +209,8 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         }
         HttpHeaders headers = request.headers();
         switch (contentType) {
-            case "application/x-protobuf", "application/protobuf" -> encoding = Ingest.Encoding.PROTOBUF;
-            case "application/json" -> encoding = Ingest.Encoding.JSON;
+            case "application/x-protobuf", "application/protobuf" -> encoding = OtlpEncoding.PROTOBUF;
+            case "application/json" -> encoding = OtlpEncoding.JSON;
             default -> {
                 answerEarly(ctx, request, ingest.fail(TRANSPORT, OtlpOutcome.Kind.UNSUPPORTED_MEDIA_TYPE,
                         "unsupported_content_type", "unsupported Content-Type \"" + contentType
@@ -312,7 +313,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     }
 
     private CompletableFuture<OtlpOutcome> handOn(byte[] bytes, int offset, int length) {
-        if (route == Route.TRACES) {
+        if (route == OtlpPath.TRACES) {
             return ingest.traces(bytes, offset, length, encoding, client);
         }
         return ingest.passthrough(route.passthrough, bytes, offset, length, encoding, client);
@@ -384,7 +385,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     }
 
     private void respond(ChannelHandlerContext ctx, OtlpOutcome outcome) {
-        Message message = OtlpErrors.responseMessage(outcome, route == null ? OtlpErrors.Signal.TRACES : route.signal);
+        Message message = OtlpErrors.responseMessage(outcome, route == null ? OtlpErrors.Service.TRACES : route.signal);
         boolean json = responseType.equals("application/json");
         byte[] payload = json ? OtlpJson.write(message) : message.toByteArray();
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,

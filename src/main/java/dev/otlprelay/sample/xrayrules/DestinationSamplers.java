@@ -23,6 +23,7 @@ import java.util.function.LongSupplier;
  * followed for changes ({@link #checkForChanges()}); a reload keeps each surviving rule's reservoir window.
  */
 public final class DestinationSamplers {
+    private static final String XRAY = "xray";
     private final ExplainingSampler main;
     private final ExplainingSampler xray;
     private final List<ReloadingSampler> reloading = new ArrayList<>();
@@ -82,6 +83,15 @@ public final class DestinationSamplers {
     /** X-Ray's sampler: the main one unless {@code sampling.xray} gives its own rules. */
     public ExplainingSampler xray() {
         return xray;
+    }
+
+    /**
+     * The sampler that decides a destination's traces: X-Ray's for the destination named {@code xray} (the X-Ray
+     * exporter's name, as the {@code sampling.xray} section names it), the main one for every other. The one place
+     * where samplers are matched to destinations.
+     */
+    public ExplainingSampler forDestination(String destination) {
+        return destination.equals(XRAY) ? xray : main;
     }
 
     /** Compiles again each rules file whose content changed; a broken file is refused and counted. */

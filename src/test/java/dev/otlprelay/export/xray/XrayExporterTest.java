@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.otlprelay.pipeline.ClientContext;
+import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
@@ -26,7 +27,7 @@ class XrayExporterTest {
     void ignoresMetricsAndLogs() {
         try (ExporterFixture fixture = new ExporterFixture(XraySpans.config())) {
             int dropped = fixture.exporter.export(new PassthroughBatch(PassthroughBatch.Signal.METRICS,
-                    new byte[] {1}, PassthroughBatch.Encoding.PROTOBUF, 1, new ClientContext("http", null, null), 0, 1));
+                    new byte[] {1}, OtlpEncoding.PROTOBUF, 1, new ClientContext("http", null, null), 0, 1));
 
             assertThat(dropped).isZero();
             assertThat(fixture.sender.datagrams).isEmpty();

@@ -8,10 +8,10 @@ import dev.otlprelay.pipeline.BatchConsumer;
  * The sampling stage when no rules are configured: every trace is kept, so batches go on unchanged.
  * Metrics and logs always pass through sampling untouched.
  */
-public final class KeepAllSampler implements BatchConsumer {
+public final class SamplingOff implements BatchConsumer {
     private final BatchConsumer next;
 
-    public KeepAllSampler(BatchConsumer next) {
+    public SamplingOff(BatchConsumer next) {
         this.next = next;
     }
 

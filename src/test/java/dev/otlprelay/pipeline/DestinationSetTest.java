@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** All destinations or none: what the client is asked to retry is at no destination. */
-class FanOutTest {
+class DestinationSetTest {
 
-    private static final class Recording implements FanOut.Destination {
+    private static final class Recording implements DestinationSet.Member {
         final List<Batch> taken = new ArrayList<>();
         final CompletableFuture<Boolean> durable;
 
@@ -47,7 +47,7 @@ class FanOutTest {
         Recording xray = new Recording(null);
         Recording honeycomb = new Recording(spool);
         // X-Ray listed first: the durable destination is still offered the batch first.
-        Acceptance a = new FanOut(List.of(xray, honeycomb)).accept(batch());
+        Acceptance a = new DestinationSet(List.of(xray, honeycomb)).accept(batch());
 
         assertThat(honeycomb.taken).hasSize(1);
         assertThat(xray.taken).as("not before the data is durable").isEmpty();
@@ -61,7 +61,7 @@ class FanOutTest {
         CompletableFuture<Boolean> spool = new CompletableFuture<>();
         Recording debug = new Recording(null);
         Recording honeycomb = new Recording(spool);
-        Acceptance a = new FanOut(List.of(honeycomb, debug)).accept(batch());
+        Acceptance a = new DestinationSet(List.of(honeycomb, debug)).accept(batch());
 
         spool.complete(false);
 
@@ -73,7 +73,7 @@ class FanOutTest {
     void withoutADurableDestinationEveryOneTakesTheBatchAtOnce() {
         Recording one = new Recording(null);
         Recording two = new Recording(null);
-        Acceptance a = new FanOut(List.of(one, two)).accept(batch());
+        Acceptance a = new DestinationSet(List.of(one, two)).accept(batch());
 
         assertThat(a.durable()).isNull();
         assertThat(one.taken).hasSize(1);

@@ -5,30 +5,30 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Hands every batch to each destination, all or none. Destinations that push back are asked first whether they have
+ * The destinations a batch goes to, all or none: it hands every batch to each of them. Destinations that push back are asked first whether they have
  * room, so that a client retrying after {@link Acceptance#RETRY_LATER} never causes a duplicate at a destination that
  * had already taken the first attempt. Destinations that answer only once the data is durable (Honeycomb with its
  * spool) take the batch first, and the others only once it is durable: when it cannot be made durable the client is
  * asked to retry, and no other destination has it, so the retry duplicates nothing.
  */
-public final class FanOut implements BatchConsumer {
+public final class DestinationSet implements BatchConsumer {
     /** Those answering when the data is durable, then the others. */
-    private final List<Destination> durableFirst;
-    private final List<Destination> durable;
-    private final List<Destination> others;
+    private final List<Member> durableFirst;
+    private final List<Member> durable;
+    private final List<Member> others;
 
-    public FanOut(List<? extends Destination> destinations) {
-        this.durable = destinations.stream().filter(Destination::answersWhenDurable).map(d -> (Destination) d)
+    public DestinationSet(List<? extends Member> destinations) {
+        this.durable = destinations.stream().filter(Member::answersWhenDurable).map(d -> (Member) d)
                 .toList();
-        this.others = destinations.stream().filter(d -> !d.answersWhenDurable()).map(d -> (Destination) d)
+        this.others = destinations.stream().filter(d -> !d.answersWhenDurable()).map(d -> (Member) d)
                 .toList();
-        List<Destination> all = new ArrayList<>(durable);
+        List<Member> all = new ArrayList<>(durable);
         all.addAll(others);
         this.durableFirst = List.copyOf(all);
     }
 
-    /** A destination as the fan-out sees it. */
-    public interface Destination extends BatchConsumer {
+    /** A destination as the set sees it. */
+    public interface Member extends BatchConsumer {
         /** Whether {@link #accept} would take a batch of this size now; destinations that shed answer true. */
         boolean hasRoomFor(Batch batch);
 
@@ -43,18 +43,18 @@ public final class FanOut implements BatchConsumer {
 
     @Override
     public Acceptance accept(Batch batch) {
-        for (Destination d : durableFirst) {
+        for (Member d : durableFirst) {
             if (!d.hasRoomFor(batch)) {
                 return Acceptance.RETRY_LATER;
             }
         }
         Acceptance result = Acceptance.ACCEPTED;
-        for (Destination d : durable) {
+        for (Member d : durable) {
             result = result.and(d.accept(batch));
         }
         CompletableFuture<Boolean> whenDurable = result.durable();
         if (whenDurable == null) {
-            for (Destination d : others) {
+            for (Member d : others) {
                 result = result.and(d.accept(batch));
             }
             return result;
@@ -62,7 +62,7 @@ public final class FanOut implements BatchConsumer {
         // The others take it once it is durable, on the thread that completes the future (they only queue it).
         return Acceptance.whenDurable(whenDurable.thenApply(isDurable -> {
             if (Boolean.TRUE.equals(isDurable)) {
-                for (Destination d : others) {
+                for (Member d : others) {
                     d.accept(batch);
                 }
             }

@@ -1,0 +1,4 @@
+package dev.otlprelay.pipeline;
+
+/** The two body encodings OTLP defines: binary protobuf and OTLP/JSON. */
+public enum OtlpEncoding { PROTOBUF, JSON }
