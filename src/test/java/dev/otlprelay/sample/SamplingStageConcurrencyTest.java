@@ -5,7 +5,6 @@ import static dev.otlprelay.sample.BufferFixtures.batch;
 import static dev.otlprelay.sample.BufferFixtures.child;
 import static dev.otlprelay.sample.BufferFixtures.keepAll;
 import static dev.otlprelay.sample.BufferFixtures.keepWhen;
-import static dev.otlprelay.sample.BufferFixtures.noPassthrough;
 import static dev.otlprelay.sample.BufferFixtures.root;
 import static dev.otlprelay.sample.BufferFixtures.trace;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,8 +13,6 @@ import com.google.protobuf.ByteString;
 import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.BatchConsumer;
 import dev.otlprelay.pipeline.TraceBatch;
-import dev.otlprelay.sample.BufferFixtures.FakeClock;
-import dev.otlprelay.telemetry.RelayMetrics;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -35,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Many receiver threads at once, a ticking decision thread, ejections: every span still arrives exactly once. */
-class SamplingStageConcurrencyTest {
+class SamplingStageConcurrencyTest extends SamplingStageHarness {
     private static final int THREADS = 4;
     private static final int BATCHES_PER_THREAD = 1_500;
     private static final int TRACES = 3_000;
@@ -68,14 +65,12 @@ class SamplingStageConcurrencyTest {
         settings.maxLiveTraces = 300;
         settings.maxSpansPerTrace = 12;
         settings.keptCacheTraces = 500;
-        FakeClock clock = new FakeClock();
         Ledger all = new Ledger();
         Ledger some = new Ledger();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
-        try (RelayMetrics metrics = new RelayMetrics()) {
-            SamplingStage stage = new SamplingStage(settings.build(), List.of(new Route("all", keepAll(), all),
-                    new Route("some", keepWhen(t -> (t.traceId().byteAt(15) & 3) == 0), some)), noPassthrough(),
-                    metrics, clock);
+        {
+            SamplingStage stage = stage(settings, new Route("all", keepAll(), all),
+                    new Route("some", keepWhen(t -> (t.traceId().byteAt(15) & 3) == 0), some));
             CountDownLatch start = new CountDownLatch(1);
             AtomicBoolean producing = new AtomicBoolean(true);
             // Span ids are unique per thread and batch, so every span can be recognised at the end.

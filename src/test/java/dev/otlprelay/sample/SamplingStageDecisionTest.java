@@ -6,7 +6,6 @@ import static dev.otlprelay.sample.BufferFixtures.child;
 import static dev.otlprelay.sample.BufferFixtures.hasSpanNamed;
 import static dev.otlprelay.sample.BufferFixtures.keepAll;
 import static dev.otlprelay.sample.BufferFixtures.keepWhen;
-import static dev.otlprelay.sample.BufferFixtures.noPassthrough;
 import static dev.otlprelay.sample.BufferFixtures.root;
 import static dev.otlprelay.sample.BufferFixtures.span;
 import static dev.otlprelay.sample.BufferFixtures.trace;
@@ -14,32 +13,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.sample.BufferFixtures.Capture;
-import dev.otlprelay.sample.BufferFixtures.FakeClock;
 import dev.otlprelay.sample.BufferFixtures.RecordingSampler;
-import dev.otlprelay.telemetry.RelayMetrics;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** When a trace is decided, and that it is always decided and handed on whole. */
-class SamplingStageDecisionTest {
-    private final RelayMetrics metrics = new RelayMetrics();
-    private final FakeClock clock = new FakeClock();
+class SamplingStageDecisionTest extends SamplingStageHarness {
     private final Capture all = new Capture();
     private final Capture errors = new Capture();
-
-    @AfterEach
-    void closeMetrics() {
-        metrics.close();
-    }
-
-    private SamplingStage stage(BufferFixtures.Settings settings, Route... routes) {
-        return new SamplingStage(settings.build(), List.of(routes), noPassthrough(), metrics, clock);
-    }
 
     private double early(String reason) {
         return metrics.registry().get("otlp.relay.sampler.early.decisions").tag("reason", reason).counter().count();
@@ -51,7 +35,7 @@ class SamplingStageDecisionTest {
         String t2 = trace(2);
         RecordingSampler allSampler = new RecordingSampler(keepAll());
         RecordingSampler errorSampler = new RecordingSampler(keepWhen(t -> hasSpanNamed(t, "error")));
-        SamplingStage stage = stage(BufferFixtures.settings(), new Route("all", allSampler, all),
+        SamplingStage stage = stage(new Route("all", allSampler, all),
                 new Route("errors", errorSampler, errors));
 
         // t = 0: children of both traces, the error deep in t1.
@@ -95,7 +79,7 @@ class SamplingStageDecisionTest {
     void decidesARootlessTraceAtTheTraceTimeout() {
         String t = trace(3);
         RecordingSampler sampler = new RecordingSampler(keepAll());
-        SamplingStage stage = stage(BufferFixtures.settings(), new Route("all", sampler, all));
+        SamplingStage stage = stage(new Route("all", sampler, all));
 
         stage.accept(batch(child(t, 2, 1), child(t, 3, 1)));
         clock.advance(Duration.ofSeconds(30).minusNanos(1));
@@ -131,7 +115,7 @@ class SamplingStageDecisionTest {
     @Test
     void routesSharingASamplerAreDecidedOnceAndGetTheSameDecision() {
         RecordingSampler shared = new RecordingSampler(keepWhen(t -> t.spans().size() > 1));
-        SamplingStage stage = stage(BufferFixtures.settings(), new Route("all", shared, all),
+        SamplingStage stage = stage(new Route("all", shared, all),
                 new Route("errors", shared, errors));
 
         stage.accept(batch(root(trace(5), 1), child(trace(5), 2, 1), root(trace(6), 1)));
@@ -148,7 +132,7 @@ class SamplingStageDecisionTest {
     void aServerOrConsumerSpanWithARemoteParentIsALocalRoot(Span.SpanKind kind) {
         String t = trace(7);
         RecordingSampler sampler = new RecordingSampler(keepAll());
-        SamplingStage stage = stage(BufferFixtures.settings(), new Route("all", sampler, all));
+        SamplingStage stage = stage(new Route("all", sampler, all));
 
         stage.accept(batch(child(t, 3, 2), span(t, 2, 99L, kind, "entry")));
         clock.advance(Duration.ofSeconds(2));
@@ -162,7 +146,7 @@ class SamplingStageDecisionTest {
     void theViewsRootPrefersTheSpanWithoutAParent() {
         String t = trace(8);
         RecordingSampler sampler = new RecordingSampler(keepAll());
-        SamplingStage stage = stage(BufferFixtures.settings(), new Route("all", sampler, all));
+        SamplingStage stage = stage(new Route("all", sampler, all));
 
         stage.accept(batch(span(t, 2, 1L, Span.SpanKind.SPAN_KIND_SERVER, "server"), root(t, 1)));
         clock.advance(Duration.ofSeconds(2));
@@ -174,7 +158,7 @@ class SamplingStageDecisionTest {
     @Test
     void aFailingSamplerKeepsTheTraceUnderTheSamplerErrorRule() {
         String t = trace(9);
-        SamplingStage stage = stage(BufferFixtures.settings(), new Route("all", trace -> {
+        SamplingStage stage = stage(new Route("all", trace -> {
             throw new IllegalStateException("boom");
         }, all));
 

@@ -6,35 +6,19 @@ import static dev.otlprelay.sample.BufferFixtures.child;
 import static dev.otlprelay.sample.BufferFixtures.dropAll;
 import static dev.otlprelay.sample.BufferFixtures.keepWeighted;
 import static dev.otlprelay.sample.BufferFixtures.keepWhen;
-import static dev.otlprelay.sample.BufferFixtures.noPassthrough;
 import static dev.otlprelay.sample.BufferFixtures.root;
 import static dev.otlprelay.sample.BufferFixtures.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otlprelay.sample.BufferFixtures.Capture;
-import dev.otlprelay.sample.BufferFixtures.FakeClock;
 import dev.otlprelay.sample.BufferFixtures.RecordingSampler;
-import dev.otlprelay.telemetry.RelayMetrics;
 import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Spans that arrive after their trace was decided follow the decision, or are counted when it is forgotten. */
-class SamplingStageLateSpanTest {
-    private final RelayMetrics metrics = new RelayMetrics();
-    private final FakeClock clock = new FakeClock();
+class SamplingStageLateSpanTest extends SamplingStageHarness {
     private final Capture kept = new Capture();
     private final Capture other = new Capture();
-
-    @AfterEach
-    void closeMetrics() {
-        metrics.close();
-    }
-
-    private SamplingStage stage(BufferFixtures.Settings settings, Route... routes) {
-        return new SamplingStage(settings.build(), List.of(routes), noPassthrough(), metrics, clock);
-    }
 
     private double late(String decision) {
         return metrics.registry().get("otlp.relay.sampler.late.spans").tag("decision", decision).counter().count();
@@ -49,7 +33,7 @@ class SamplingStageLateSpanTest {
     void lateSpansOfAKeptTraceAreHandedOnAtOnceUnderTheSameDecision() {
         String t = trace(1);
         RecordingSampler sampler = new RecordingSampler(keepWeighted(5, "five"));
-        SamplingStage stage = stage(BufferFixtures.settings(), new Route("kept", sampler, kept));
+        SamplingStage stage = stage(new Route("kept", sampler, kept));
         stage.accept(batch(root(t, 1)));
         decideRootedTraces(stage);
         assertThat(kept.batches).hasSize(1);
@@ -68,7 +52,7 @@ class SamplingStageLateSpanTest {
     @Test
     void lateSpansOfADroppedTraceAreSampledOut() {
         String t = trace(2);
-        SamplingStage stage = stage(BufferFixtures.settings(), new Route("kept", dropAll(), kept));
+        SamplingStage stage = stage(new Route("kept", dropAll(), kept));
         stage.accept(batch(root(t, 1)));
         decideRootedTraces(stage);
 
@@ -88,7 +72,7 @@ class SamplingStageLateSpanTest {
     @Test
     void aLateSpanGoesOnlyToTheRoutesThatKeptItsTrace() {
         String t = trace(3);
-        SamplingStage stage = stage(BufferFixtures.settings(), new Route("kept", keepWeighted(2, "two"), kept),
+        SamplingStage stage = stage(new Route("kept", keepWeighted(2, "two"), kept),
                 new Route("other", dropAll(), other));
         stage.accept(batch(root(t, 1)));
         decideRootedTraces(stage);
@@ -147,7 +131,7 @@ class SamplingStageLateSpanTest {
 
     @Test
     void anUnknownTraceIsNotCountedAsLate() {
-        SamplingStage stage = stage(BufferFixtures.settings(), new Route("kept",
+        SamplingStage stage = stage(new Route("kept",
                 keepWhen(t -> true), kept));
         stage.accept(batch(child(trace(6), 2, 1)));
 

@@ -2,42 +2,29 @@ package dev.otlprelay.sample;
 
 import static dev.otlprelay.sample.BufferFixtures.batch;
 import static dev.otlprelay.sample.BufferFixtures.keepAll;
-import static dev.otlprelay.sample.BufferFixtures.noPassthrough;
 import static dev.otlprelay.sample.BufferFixtures.root;
 import static dev.otlprelay.sample.BufferFixtures.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.BatchConsumer;
-import dev.otlprelay.sample.BufferFixtures.FakeClock;
-import dev.otlprelay.telemetry.RelayMetrics;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code /healthz} asks the stage whether it still decides traces: an Error that ends the deciding thread's
  * ticks leaves every trace buffered forever, which only a restart repairs.
  */
-class SamplingStageLivenessTest {
-    private final RelayMetrics metrics = new RelayMetrics();
-    private final FakeClock clock = new FakeClock();
-
-    @AfterEach
-    void closeMetrics() {
-        metrics.close();
-    }
+class SamplingStageLivenessTest extends SamplingStageHarness {
 
     private SamplingStage started(BatchConsumer route) {
         BufferFixtures.Settings quick = BufferFixtures.settings();
         quick.decisionWait = Duration.ZERO;
-        SamplingStage stage = new SamplingStage(quick.build(), List.of(new Route("all", keepAll(), route)),
-                noPassthrough(), metrics, clock);
+        SamplingStage stage = stage(quick, new Route("all", keepAll(), route));
         stage.start();
         return stage;
     }

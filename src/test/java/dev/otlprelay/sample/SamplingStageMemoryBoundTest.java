@@ -5,7 +5,6 @@ import static dev.otlprelay.sample.BufferFixtures.batch;
 import static dev.otlprelay.sample.BufferFixtures.child;
 import static dev.otlprelay.sample.BufferFixtures.keepAll;
 import static dev.otlprelay.sample.BufferFixtures.keepWhen;
-import static dev.otlprelay.sample.BufferFixtures.noPassthrough;
 import static dev.otlprelay.sample.BufferFixtures.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,25 +13,15 @@ import dev.otlprelay.pipeline.BatchConsumer;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.sample.BufferFixtures.Capture;
 import dev.otlprelay.sample.BufferFixtures.Counting;
-import dev.otlprelay.sample.BufferFixtures.FakeClock;
-import dev.otlprelay.telemetry.RelayMetrics;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Memory stays bounded: under pressure the oldest traces are decided early, never lost, never an OOM. */
-class SamplingStageMemoryBoundTest {
-    private final RelayMetrics metrics = new RelayMetrics();
-    private final FakeClock clock = new FakeClock();
-
-    @AfterEach
-    void closeMetrics() {
-        metrics.close();
-    }
+class SamplingStageMemoryBoundTest extends SamplingStageHarness {
 
     private double ejected() {
         return metrics.registry().get("otlp.relay.sampler.early.decisions").tag("reason", "ejected").counter().count();
@@ -53,8 +42,7 @@ class SamplingStageMemoryBoundTest {
             decidedWhenHandedOn.add(decisions.get());
             return taken.accept(batch);
         };
-        SamplingStage stage = new SamplingStage(settings.build(), List.of(new Route("all", counting, route)),
-                noPassthrough(), metrics, clock);
+        SamplingStage stage = stage(settings, new Route("all", counting, route));
         Span[] spans = new Span[1_100];
         for (int i = 0; i < spans.length; i++) {
             spans[i] = child(trace(i), 2, 1);
@@ -78,9 +66,8 @@ class SamplingStageMemoryBoundTest {
         settings.maxBufferBytes = 32 * 1024;
         Counting all = new Counting();
         Counting half = new Counting();
-        SamplingStage stage = new SamplingStage(settings.build(), List.of(new Route("all", keepAll(), all),
-                new Route("half", keepWhen(t -> (t.traceId().byteAt(15) & 1) == 0), half)), noPassthrough(), metrics,
-                clock);
+        SamplingStage stage = stage(settings, new Route("all", keepAll(), all),
+                new Route("half", keepWhen(t -> (t.traceId().byteAt(15) & 1) == 0), half));
 
         int traces = 100_000;
         long maxLive = 0;
@@ -123,8 +110,7 @@ class SamplingStageMemoryBoundTest {
         BufferFixtures.Settings settings = BufferFixtures.settings();
         settings.maxBufferBytes = 3 * spanBytes;
         Capture all = new Capture();
-        SamplingStage stage = new SamplingStage(settings.build(), List.of(new Route("all", keepAll(), all)),
-                noPassthrough(), metrics, clock);
+        SamplingStage stage = stage(settings, new Route("all", keepAll(), all));
 
         stage.accept(batch(first));
         stage.accept(batch(child(trace(2), 2, 1)));
@@ -142,8 +128,7 @@ class SamplingStageMemoryBoundTest {
         BufferFixtures.Settings settings = BufferFixtures.settings();
         settings.maxLiveTraces = 2;
         Capture all = new Capture();
-        SamplingStage stage = new SamplingStage(settings.build(), List.of(new Route("all", keepAll(), all)),
-                noPassthrough(), metrics, clock);
+        SamplingStage stage = stage(settings, new Route("all", keepAll(), all));
 
         stage.accept(batch(child(trace(1), 2, 1)));
         stage.accept(batch(child(trace(2), 2, 1)));
@@ -164,8 +149,7 @@ class SamplingStageMemoryBoundTest {
         settings.maxBufferBytes = 10 * perBatch;
         Capture refusing = new Capture();
         refusing.refusing.set(true);
-        SamplingStage stage = new SamplingStage(settings.build(), List.of(new Route("slow", keepAll(), refusing)),
-                noPassthrough(), metrics, clock);
+        SamplingStage stage = stage(settings, new Route("slow", keepAll(), refusing));
 
         int taken = 0;
         Acceptance answer;

@@ -16,35 +16,21 @@ import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.sample.BufferFixtures.Capture;
-import dev.otlprelay.sample.BufferFixtures.FakeClock;
-import dev.otlprelay.telemetry.RelayMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What happens between a decision and a route: outboxes, client contexts, pass-through, shutdown. */
-class SamplingStageOutboxTest {
+class SamplingStageOutboxTest extends SamplingStageHarness {
     private static final ClientContext KEY_A = new ClientContext("http", "key-a", null);
     private static final ClientContext KEY_B = new ClientContext("grpc", "key-b", "dataset-b");
 
-    private final RelayMetrics metrics = new RelayMetrics();
-    private final FakeClock clock = new FakeClock();
     private final Capture first = new Capture();
     private final Capture second = new Capture();
-
-    @AfterEach
-    void closeMetrics() {
-        metrics.close();
-    }
-
-    private SamplingStage stage(Route... routes) {
-        return new SamplingStage(BufferFixtures.settings().build(), List.of(routes), noPassthrough(), metrics, clock);
-    }
 
     private void decideRootedTraces(SamplingStage stage) {
         clock.advance(Duration.ofSeconds(2));

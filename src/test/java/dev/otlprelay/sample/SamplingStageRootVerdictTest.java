@@ -3,7 +3,6 @@ package dev.otlprelay.sample;
 import static dev.otlprelay.sample.BufferFixtures.assertEverySpanAccountedFor;
 import static dev.otlprelay.sample.BufferFixtures.batch;
 import static dev.otlprelay.sample.BufferFixtures.child;
-import static dev.otlprelay.sample.BufferFixtures.noPassthrough;
 import static dev.otlprelay.sample.BufferFixtures.root;
 import static dev.otlprelay.sample.BufferFixtures.span;
 import static dev.otlprelay.sample.BufferFixtures.trace;
@@ -12,8 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.otlprelay.config.ConditionConfig;
 import dev.otlprelay.config.ConditionConfig.Action;
 import dev.otlprelay.sample.BufferFixtures.Capture;
-import dev.otlprelay.sample.BufferFixtures.FakeClock;
-import dev.otlprelay.telemetry.RelayMetrics;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -22,20 +19,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Deciding a trace when its true root arrives, when nothing after the root can change the decision. */
-class SamplingStageRootVerdictTest {
-    private final RelayMetrics metrics = new RelayMetrics();
-    private final FakeClock clock = new FakeClock();
+class SamplingStageRootVerdictTest extends SamplingStageHarness {
     private final Capture honeycomb = new Capture();
     private final Capture xray = new Capture();
-
-    @AfterEach
-    void closeMetrics() {
-        metrics.close();
-    }
 
     /** Keeps the traces whose id is in {@code kept}; says it decides from the root alone when told to. */
     private static final class RootSampler implements Sampler {
@@ -64,9 +53,7 @@ class SamplingStageRootVerdictTest {
     }
 
     private SamplingStage stage(Sampler honeycombSampler, Sampler xraySampler) {
-        return new SamplingStage(BufferFixtures.settings().build(),
-                List.of(new Route("honeycomb", honeycombSampler, honeycomb), new Route("xray", xraySampler, xray)),
-                noPassthrough(), metrics, clock);
+        return stage(new Route("honeycomb", honeycombSampler, honeycomb), new Route("xray", xraySampler, xray));
     }
 
     private double spansTotal(String destination, String decision) {
