@@ -12,15 +12,10 @@ import dev.otlprelay.export.Destination;
 import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
-import dev.otlprelay.pipeline.TraceWire;
 import dev.otlprelay.telemetry.RateLimitedLog;
 import dev.otlprelay.telemetry.RelayMetrics;
 import io.micrometer.core.instrument.Counter;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
 import dev.otlprelay.export.spool.Spool;
 import dev.otlprelay.export.spool.SpoolFullException;
 import dev.otlprelay.export.spool.SpoolListener;
@@ -102,7 +97,7 @@ public final class HoneycombDestination implements Destination {
     private final Counter enqueued;
     private final Counter sent;
     private final Counter retries;
-    private final Counter truncatedValues;
+    private final BatchPieces pieces;
 
     /** A batch being filled for one tenant. */
     private static final class OpenBatch {
@@ -141,7 +136,8 @@ public final class HoneycombDestination implements Destination {
         this.enqueued = metrics.enqueuedSpans(NAME);
         this.sent = metrics.sentSpans(NAME);
         this.retries = metrics.exporterRetries(NAME);
-        this.truncatedValues = metrics.truncatedValues(NAME);
+        this.pieces = new BatchPieces(config.batch().maxSpans(), config.batch().maxBytes(),
+                metrics.truncatedValues(NAME), () -> drop(1, "event_too_large"));
         metrics.exporterQueue(NAME, this::queuedBytes, this::queuedSpans, config.queueBytes(),
                 this::oldestAgeSeconds);
     }
@@ -241,12 +237,13 @@ public final class HoneycombDestination implements Destination {
             ref = new SpoolRef(s);
             durable = append(s, batch, tenant, ref);
         }
-        List<Piece> pieces = batch instanceof TraceBatch traces ? pieces(traces.request(), traces.encoded()) : null;
+        List<BatchPieces.Piece> queued = batch instanceof TraceBatch traces
+                ? pieces.of(traces.request(), traces.encoded()) : null;
         synchronized (lock) {
             if (batch instanceof PassthroughBatch p) {
                 addPassthrough(tenant, p.signal(), contentType(p), p.body(), p.items(), ref, now);
             } else {
-                add(tenant, pieces, ref, now);
+                add(tenant, queued, ref, now);
             }
             lock.notifyAll();
         }
@@ -333,45 +330,9 @@ public final class HoneycombDestination implements Destination {
         return batch.encoded() != null ? batch.encoded() : batch.request().toByteString();
     }
 
-    /** One ResourceSpans as it will be queued: its encoding and how many spans it holds. */
-    private record Piece(ByteString bytes, int spans) {
-    }
-
-    /**
-     * A request's spans as the pieces the queue takes: each ResourceSpans within Honeycomb's limits and a batch's
-     * size. One that the limits leave unchanged is the bytes it was received in ({@code encoded}, when the batch
-     * has them); others are encoded here. Needs no lock: the work per span stays out of the queue's critical
-     * section.
-     */
-    private List<Piece> pieces(ExportTraceServiceRequest request, ByteString encoded) {
-        List<ByteString> received = encoded == null ? null
-                : TraceWire.resourceSpans(encoded, request.getResourceSpansCount());
-        List<Piece> pieces = new ArrayList<>(request.getResourceSpansCount());
-        for (int i = 0; i < request.getResourceSpansCount(); i++) {
-            ResourceSpans rs = request.getResourceSpans(i);
-            // No part shorter than the string limit can hold a value over it: skip the span-by-span check.
-            int largest = received == null ? -1 : TraceWire.largestPart(received.get(i));
-            ResourceSpans checked = largest >= 0 && largest <= HoneycombLimits.MAX_STRING_BYTES ? rs
-                    : withinLimits(rs);
-            if (checked == null) {
-                continue;
-            }
-            ByteString bytes = checked == rs && received != null ? received.get(i) : checked.toByteString();
-            int spans = countSpans(checked);
-            if (spans > config.batch().maxSpans() || bytes.size() > config.batch().maxBytes()) {
-                for (ResourceSpans piece : split(checked)) {
-                    pieces.add(new Piece(piece.toByteString(), countSpans(piece)));
-                }
-            } else {
-                pieces.add(new Piece(bytes, spans));
-            }
-        }
-        return pieces;
-    }
-
     /** Adds pieces to the tenant's open batch, sealing batches as they reach their limits. Caller holds the lock. */
-    private void add(Tenant tenant, List<Piece> pieces, SpoolRef ref, long now) {
-        for (Piece piece : pieces) {
+    private void add(Tenant tenant, List<BatchPieces.Piece> batchPieces, SpoolRef ref, long now) {
+        for (BatchPieces.Piece piece : batchPieces) {
             addWhole(tenant, piece.bytes(), piece.spans(), ref, now);
         }
     }
@@ -395,101 +356,6 @@ public final class HoneycombDestination implements Destination {
         if (o.spans >= config.batch().maxSpans() || o.bytes >= config.batch().maxBytes()) {
             seal(tenant);
         }
-    }
-
-    /** Splits one oversized ResourceSpans into pieces that each fit a batch. */
-    private List<ResourceSpans> split(ResourceSpans rs) {
-        List<ResourceSpans> pieces = new ArrayList<>();
-        long overhead = rs.getResource().getSerializedSize() + 16;
-        for (ScopeSpans ss : rs.getScopeSpansList()) {
-            ScopeSpans.Builder cur = ss.toBuilder().clearSpans();
-            long curBytes = overhead + ss.getScope().getSerializedSize();
-            for (Span span : ss.getSpansList()) {
-                long s = span.getSerializedSize() + 8;
-                if (cur.getSpansCount() > 0 && (cur.getSpansCount() + 1 > config.batch().maxSpans()
-                        || curBytes + s > config.batch().maxBytes())) {
-                    pieces.add(rs.toBuilder().clearScopeSpans().addScopeSpans(cur).build());
-                    cur = ss.toBuilder().clearSpans();
-                    curBytes = overhead + ss.getScope().getSerializedSize();
-                }
-                cur.addSpans(span);
-                curBytes += s;
-            }
-            if (cur.getSpansCount() > 0) {
-                pieces.add(rs.toBuilder().clearScopeSpans().addScopeSpans(cur).build());
-            }
-        }
-        return pieces;
-    }
-
-    /**
-     * Applies Honeycomb's limits to every span of a ResourceSpans: long strings truncated (counted), events over
-     * 1 MB dropped (counted). Returns the input itself when nothing needed changing.
-     */
-    private ResourceSpans withinLimits(ResourceSpans rs) {
-        boolean changed = false;
-        int[] resourceTruncated = {0};
-        Resource resource = rs.getResource();
-        if (resource.getSerializedSize() > HoneycombLimits.MAX_STRING_BYTES) {
-            Resource.Builder rb = resource.toBuilder();
-            HoneycombLimits.truncateAll(rb.getAttributesBuilderList(), resourceTruncated);
-            if (resourceTruncated[0] > 0) {
-                truncatedValues.increment(resourceTruncated[0]);
-                resource = rb.build();
-                changed = true;
-            }
-        }
-        List<ScopeSpans> scopes = new ArrayList<>(rs.getScopeSpansCount());
-        for (ScopeSpans ss : rs.getScopeSpansList()) {
-            ScopeSpans.Builder sb = null;
-            for (int i = 0; i < ss.getSpansCount(); i++) {
-                Span span = ss.getSpans(i);
-                HoneycombLimits.Checked c = HoneycombLimits.check(span);
-                if (c.truncatedValues() > 0) {
-                    truncatedValues.increment(c.truncatedValues());
-                }
-                if (c.span() == span) {
-                    if (sb != null) {
-                        sb.addSpans(span);
-                    }
-                    continue;
-                }
-                if (sb == null) {
-                    sb = ss.toBuilder().clearSpans();
-                    for (int j = 0; j < i; j++) {
-                        sb.addSpans(ss.getSpans(j));
-                    }
-                }
-                if (c.span() == null) {
-                    drop(1, "event_too_large");
-                } else {
-                    sb.addSpans(c.span());
-                }
-            }
-            if (sb == null) {
-                scopes.add(ss);
-            } else {
-                changed = true;
-                if (sb.getSpansCount() > 0) {
-                    scopes.add(sb.build());
-                }
-            }
-        }
-        if (!changed) {
-            return rs;
-        }
-        if (scopes.isEmpty()) {
-            return null;
-        }
-        return rs.toBuilder().setResource(resource).clearScopeSpans().addAllScopeSpans(scopes).build();
-    }
-
-    private static int countSpans(ResourceSpans rs) {
-        int n = 0;
-        for (ScopeSpans ss : rs.getScopeSpansList()) {
-            n += ss.getSpansCount();
-        }
-        return n;
     }
 
     private void hold(long bytes, int spans) {
@@ -904,7 +770,7 @@ public final class HoneycombDestination implements Destination {
                 if (request != null) {
                     // Under the lock, after the closing check: the limits may count drops, which must follow
                     // the enqueued count (replay runs once, at start-up).
-                    add(tenant, pieces(request, UnsafeByteOperations.unsafeWrap(stored.body())), ref, now);
+                    add(tenant, pieces.of(request, UnsafeByteOperations.unsafeWrap(stored.body())), ref, now);
                 } else {
                     addPassthrough(tenant, signal, stored.contentType(), stored.body(), items, ref, now);
                 }
@@ -927,7 +793,7 @@ public final class HoneycombDestination implements Destination {
     private static int countSpans(ExportTraceServiceRequest request) {
         int n = 0;
         for (ResourceSpans rs : request.getResourceSpansList()) {
-            n += countSpans(rs);
+            n += BatchPieces.countSpans(rs);
         }
         return n;
     }
