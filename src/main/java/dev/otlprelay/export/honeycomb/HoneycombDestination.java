@@ -1,6 +1,5 @@
 package dev.otlprelay.export.honeycomb;
 
-import dev.otlprelay.pipeline.Nesting;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.otlprelay.config.HoneycombConfig;
@@ -15,14 +14,9 @@ import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.telemetry.RateLimitedLog;
 import dev.otlprelay.telemetry.RelayMetrics;
 import io.micrometer.core.instrument.Counter;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import dev.otlprelay.export.spool.Spool;
 import dev.otlprelay.export.spool.SpoolFullException;
 import dev.otlprelay.export.spool.SpoolListener;
-import dev.otlprelay.export.spool.SpoolRecord;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -683,118 +677,69 @@ public final class HoneycombDestination implements Destination {
      * than the queue's capacity in memory (the spool may hold far more than the heap). Replayed spans count as
      * enqueued in this process, so the accounting identity holds for it too.
      */
-    private static PassthroughBatch.Signal signalOf(String path) {
-        return path.endsWith("/logs") ? PassthroughBatch.Signal.LOGS : PassthroughBatch.Signal.METRICS;
-    }
-
-    /**
-     * The data points or log records of a spooled metrics or logs body: counted from the body when it is protobuf;
-     * a JSON body (forwarded as received) is not decoded here, and counts 0.
-     */
-    private static int replayedItems(PassthroughBatch.Signal signal, SpoolRecords.Stored stored) {
-        if (!stored.contentType().equals("application/x-protobuf")) {
-            return 0;
-        }
-        try {
-            return signal == PassthroughBatch.Signal.METRICS
-                    ? PassthroughBatch.dataPoints(ExportMetricsServiceRequest.parseFrom(Nesting.input(stored.body())))
-                    : PassthroughBatch.logRecords(ExportLogsServiceRequest.parseFrom(Nesting.input(stored.body())));
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
     private void replay() {
         Spool s = spool;
-        List<SpoolRecord> records = s.recovered();
         Counter replayed = metrics.spoolReplayedRecords(NAME);
-        long spans = 0;
-        int done = 0;
-        for (int i = 0; i < records.size(); i++) {
-            SpoolRecord record;
-            try {
-                record = records.get(i);
-            } catch (UncheckedIOException e) {
-                // The disk could not be read: the record stays, for the next start to try again.
-                if (closingNow()) {
-                    return;
-                }
-                LOG.warning("spool: cannot read record " + i + " of " + records.size() + " (" + e.getMessage()
-                        + "); it stays in the spool for the next start");
-                continue;
+        long[] spans = {0};
+        int[] done = {0};
+        boolean whole = SpoolReplay.run(s, metrics.spoolCorruptRecords(NAME), this::closingNow, r -> {
+            if (!requeue(s, r)) {
+                return false;
             }
-            SpoolRecords.Stored stored;
-            ExportTraceServiceRequest request = null;
-            try {
-                stored = SpoolRecords.decode(record.payload());
-                if (stored.traces()) {
-                    request = ExportTraceServiceRequest.parseFrom(Nesting.input(stored.body()));
-                }
-            } catch (IOException | RuntimeException e) {
-                // Read whole (its checksum held) yet not decodable: it never will be. Acknowledged as given up on,
-                // so that its segment can go, instead of being reported again at every start.
-                metrics.spoolCorruptRecords(NAME).increment();
-                s.acknowledge(record.id());
-                LOG.warning("spool: dropped record " + i + " of " + records.size() + ", which cannot be decoded ("
-                        + e.getClass().getSimpleName() + "); counted in otlp_relay_spool_corrupt_records_total");
-                continue;
-            }
-            int count = request == null ? 0 : countSpans(request);
-            String key = stored.key() != null ? stored.key() : config.apiKey().map(Secret::reveal).orElse(null);
-            PassthroughBatch.Signal signal = request != null ? null : signalOf(stored.path());
-            int items = signal == null ? 0 : replayedItems(signal, stored);
-            if (key == null) {
-                enqueued.increment(count);
-                drop(count, "no_api_key");
-                if (signal != null) {
-                    dropItems(signal, items, "no_api_key");
-                }
-                s.acknowledge(record.id());
-                continue;
-            }
-            Tenant tenant = new Tenant(Secret.of(key), stored.dataset());
-            SpoolRef ref = SpoolRef.stored(s, record.id());
-            synchronized (lock) {
-                while (!closing && heldBytes > 0 && heldBytes + stored.body().length > config.queueBytes()) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                if (closing) {
-                    return; // the rest stays in the spool for the next start
-                }
-                enqueued.increment(count);
-                long now = System.nanoTime();
-                if (request != null) {
-                    // Under the lock, after the closing check: the limits may count drops, which must follow
-                    // the enqueued count (replay runs once, at start-up).
-                    add(tenant, pieces.of(request, UnsafeByteOperations.unsafeWrap(stored.body())), ref, now);
-                } else {
-                    addPassthrough(tenant, signal, stored.contentType(), stored.body(), items, ref, now);
-                }
-                lock.notifyAll();
-            }
-            ref.release();
             replayed.increment();
-            spans += count;
-            done++;
+            spans[0] += r.spans();
+            done[0]++;
+            return true;
+        });
+        if (whole) {
+            LOG.info("spool: replayed " + done[0] + " records (" + spans[0] + " spans) left by an earlier run");
         }
-        LOG.info("spool: replayed " + done + " records (" + spans + " spans) left by an earlier run");
+    }
+
+    /** Queues one replayed record again, waiting for room; false when the destination is closing first. */
+    private boolean requeue(Spool s, SpoolReplay.Replayed r) {
+        SpoolRecords.Stored stored = r.stored();
+        String key = stored.key() != null ? stored.key() : config.apiKey().map(Secret::reveal).orElse(null);
+        if (key == null) {
+            enqueued.increment(r.spans());
+            drop(r.spans(), "no_api_key");
+            if (r.signal() != null) {
+                dropItems(r.signal(), r.items(), "no_api_key");
+            }
+            s.acknowledge(r.id());
+            return true;
+        }
+        Tenant tenant = new Tenant(Secret.of(key), stored.dataset());
+        SpoolRef ref = SpoolRef.stored(s, r.id());
+        synchronized (lock) {
+            while (!closing && heldBytes > 0 && heldBytes + stored.body().length > config.queueBytes()) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    return false;
+                }
+            }
+            if (closing) {
+                return false; // the rest stays in the spool for the next start
+            }
+            enqueued.increment(r.spans());
+            long now = System.nanoTime();
+            if (r.request() != null) {
+                // Under the lock, after the closing check: the limits may count drops, which must follow
+                // the enqueued count (replay runs once, at start-up).
+                add(tenant, pieces.of(r.request(), UnsafeByteOperations.unsafeWrap(stored.body())), ref, now);
+            } else {
+                addPassthrough(tenant, r.signal(), stored.contentType(), stored.body(), r.items(), ref, now);
+            }
+            lock.notifyAll();
+        }
+        ref.release();
+        return true;
     }
 
     private boolean closingNow() {
         synchronized (lock) {
             return closing;
         }
-    }
-
-    private static int countSpans(ExportTraceServiceRequest request) {
-        int n = 0;
-        for (ResourceSpans rs : request.getResourceSpansList()) {
-            n += BatchPieces.countSpans(rs);
-        }
-        return n;
     }
 }
