@@ -4,9 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.otlprelay.receive.OtlpJson;
-import dev.otlprelay.sample.SamplingExplainer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import dev.otlprelay.admin.AdminServer;
 import dev.otlprelay.admin.Readiness;
@@ -30,6 +28,7 @@ import dev.otlprelay.sample.SamplingOff;
 import dev.otlprelay.sample.Route;
 import dev.otlprelay.sample.SamplingStage;
 import dev.otlprelay.sample.xrayrules.DestinationSamplers;
+import dev.otlprelay.sample.xrayrules.SamplingReport;
 import dev.otlprelay.telemetry.RelayMetrics;
 import dev.otlprelay.transport.SocketTransport;
 import io.netty.channel.EventLoopGroup;
@@ -342,33 +341,22 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
-     * The sampling stage as the admin endpoint shows it. Part of the composition root because it joins three stages:
-     * the admin server's view, the sampling stage's state and the receiver's OTLP/JSON decoder.
+     * The sampling report as the admin endpoint serves it: OTLP/JSON in (the receiver's decoder), JSON out. Part of
+     * the composition root only because it joins the admin endpoint, the receiver's codec and sampling; what it
+     * shows is {@link SamplingReport}'s.
      */
     private static final class SamplingView implements SamplingDebug {
         private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-        private final DestinationSamplers samplers;
-        private final SamplingStage stage;
+        private final SamplingReport report;
 
         SamplingView(DestinationSamplers samplers, SamplingStage stage) {
-            this.samplers = samplers;
-            this.stage = stage;
+            this.report = new SamplingReport(samplers, stage);
         }
 
         @Override
         public String describe() {
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("active", true);
-            view.put("sources", samplers.sources());
-            Map<String, Object> destinations = new LinkedHashMap<>();
-            for (var route : stage.routes()) {
-                destinations.put(route.name(), Map.of("shares_main_rules", route.sampler() == samplers.main(),
-                        "rules", route.sampler().describe()));
-            }
-            view.put("destinations", destinations);
-            view.put("stats", stage.stats());
-            return write(view);
+            return write(report.describe());
         }
 
         @Override
@@ -380,11 +368,7 @@ public final class Relay implements AutoCloseable {
                 return new Answer(400, write(Map.of("error", String.valueOf(e.getMessage()),
                         "expected", "an OTLP/JSON ExportTraceServiceRequest, as sent to /v1/traces")));
             }
-            List<SamplingExplainer.Target> targets = new ArrayList<>();
-            for (var route : stage.routes()) {
-                targets.add(new SamplingExplainer.Target(route.name(), samplers.forDestination(route.name())));
-            }
-            return new Answer(200, write(Map.of("traces", SamplingExplainer.explain(request, targets))));
+            return new Answer(200, write(Map.of("traces", report.explain(request))));
         }
 
         private static String write(Object value) {
