@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -334,7 +335,49 @@ public final class ConfigLoader {
         RelayConfig load(Path file) throws ConfigException {
             readConfigFile(file);
             checkLayout();
+            Receiver receiver = receiver();
+            Field<HostPort> admin = field("admin", "address", "RELAY_ADMIN_ADDRESS",
+                    address(AdminConfig.defaults().address()), AdminConfig.defaults().address(),
+                    AdminConfig.defaults().address().toString());
+            Honeycomb honeycomb = honeycomb();
+            Xray xray = xray();
+            Sampling sampling = sampling();
+            DebugExporterConfig d = DebugExporterConfig.defaults();
+            Field<DebugExporterConfig.Mode> debug = field("debug", "enabled", null, MODE, d.enabled(),
+                    d.enabled().name().toLowerCase(Locale.ROOT));
 
+            ShutdownConfig s = ShutdownConfig.defaults();
+            Field<Duration> drain = field("shutdown", "drain_timeout", null, DURATION, s.drainTimeout(),
+                    Values.formatDuration(s.drainTimeout()));
+
+            checkPortsDiffer(List.of(receiver.http(), receiver.grpc(), admin));
+            if (sampling.maxBuffer().valid() && receiver.maxRequest().valid()
+                    && sampling.maxBuffer().value() < receiver.maxRequest().value()) {
+                problem(sampling.maxBuffer().label() + ": " + Values.show(sampling.maxBuffer().raw())
+                        + " (expected: at least " + receiver.maxRequest().label() + " = "
+                        + receiver.maxRequest().value() + ", or a request that size could never be buffered)");
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            RelayConfig config = new RelayConfig(receiver.build().get(), new AdminConfig(admin.value()),
+                    honeycomb.build().get(), xray.build().get(), sampling.build().get(),
+                    new DebugExporterConfig(debug.value()), new ShutdownConfig(drain.value()), source);
+            fitsTheHeap(config, honeycomb.queueBytes(), xray.queueBytes(), receiver.maxInflight(),
+                    sampling.maxBuffer());
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return config;
+        }
+
+        // Each section's keys, its own cross-checks, and how to build its record once every problem is known.
+
+        private record Receiver(Field<HostPort> http, Field<HostPort> grpc, Field<Long> maxRequest,
+                                Field<Long> maxInflight, Supplier<ReceiverConfig> build) {
+        }
+
+        private Receiver receiver() {
             ReceiverConfig r = ReceiverConfig.defaults();
             Field<HostPort> http = field("receiver", "http_address", "RELAY_HTTP_ADDRESS",
                     address(r.httpAddress()), r.httpAddress(), r.httpAddress().toString());
@@ -362,10 +405,26 @@ public final class ConfigLoader {
             Field<Duration> corsMaxAge = field("receiver.cors", "max_age", null, DURATION, r.cors().maxAge(),
                     Values.formatDuration(r.cors().maxAge()));
 
-            AdminConfig a = AdminConfig.defaults();
-            Field<HostPort> admin = field("admin", "address", "RELAY_ADMIN_ADDRESS", address(a.address()),
-                    a.address(), a.address().toString());
+            if (maxRequest.valid() && maxInflight.valid() && maxRequest.value() > maxInflight.value()) {
+                problem(maxRequest.label() + ": " + Values.show(maxRequest.raw()) + " (expected: at most "
+                        + maxInflight.label() + " = " + maxInflight.value()
+                        + ", or no request could ever be admitted)");
+            }
+            if (maxGrpc.valid() && maxInflight.valid() && maxGrpc.value() > maxInflight.value()) {
+                problem(maxGrpc.label() + ": " + Values.show(maxGrpc.raw()) + " (expected: at most "
+                        + maxInflight.label() + " = " + maxInflight.value()
+                        + ", or no gRPC message could ever be admitted)");
+            }
+            return new Receiver(http, grpc, maxRequest, maxInflight, () -> new ReceiverConfig(http.value(),
+                    grpc.value(), maxRequest.value(), Math.toIntExact(maxGrpc.value()), maxInflight.value(),
+                    retryAfter.value(), receiveTimeout.value(), new CorsConfig(corsOrigins.value(),
+                            corsHeaders.value(), corsMaxAge.value())));
+        }
 
+        private record Honeycomb(Field<Long> queueBytes, Supplier<HoneycombConfig> build) {
+        }
+
+        private Honeycomb honeycomb() {
             HoneycombConfig h = HoneycombConfig.defaults();
             Optional<Secret> apiKey = apiKey();
             Field<String> endpoint = field("honeycomb", "api_endpoint", "HONEYCOMB_API_ENDPOINT", ENDPOINT,
@@ -407,7 +466,24 @@ public final class ConfigLoader {
             Field<Duration> readyAge = field("honeycomb", "ready_max_queue_age", null, POSITIVE_DURATION,
                     h.readyMaxQueueAge(), Values.formatDuration(h.readyMaxQueueAge()));
 
-            SpoolConfig sp = h.spool();
+            Supplier<SpoolConfig> spool = spool(h.spool());
+
+            if (initialBackoff.valid() && maxBackoff.valid()
+                    && maxBackoff.value().compareTo(initialBackoff.value()) < 0) {
+                problem(maxBackoff.label() + ": " + Values.show(maxBackoff.raw()) + " (expected: at least "
+                        + initialBackoff.label() + " = " + Values.formatDuration(initialBackoff.value()) + ")");
+            }
+            return new Honeycomb(queueBytes, () -> new HoneycombConfig(apiKey, endpoint.value(),
+                    dataset.value().isBlank() ? null : dataset.value(), keyMode.value(), gzip.value(),
+                    new HoneycombConfig.BatchConfig(batchTimeout.value(), Math.toIntExact(batchSpans.value()),
+                            batchBytes.value()),
+                    new HoneycombConfig.RetryConfig(initialBackoff.value(), multiplier.value(), jitter.value(),
+                            maxBackoff.value(), maxElapsed.value(), requestTimeout.value(),
+                            Math.toIntExact(senders.value()), retryOn.value()),
+                    queueBytes.value(), readyAge.value(), spool.get()));
+        }
+
+        private Supplier<SpoolConfig> spool(SpoolConfig sp) {
             Field<Optional<Path>> spoolDir = field("honeycomb.spool", "dir", "RELAY_SPOOL_DIR", spoolDirKind(),
                     Optional.empty(), "");
             Field<SpoolConfig.Fsync> fsync = field("honeycomb.spool", "fsync", null, FSYNC, sp.fsync(),
@@ -419,6 +495,18 @@ public final class ConfigLoader {
             Field<Long> segment = field("honeycomb.spool", "segment_bytes", null,
                     sizeAtLeast(MIB, sp.segmentBytes()), sp.segmentBytes(), Long.toString(sp.segmentBytes()));
 
+            if (segment.valid() && spoolMax.valid() && segment.value() > spoolMax.value()) {
+                problem(segment.label() + ": " + Values.show(segment.raw()) + " (expected: at most "
+                        + spoolMax.label() + " = " + spoolMax.value() + ", so that the spool holds a segment)");
+            }
+            return () -> new SpoolConfig(spoolDir.value().orElse(null), fsync.value(), fsyncInterval.value(),
+                    spoolMax.value(), segment.value());
+        }
+
+        private record Xray(Field<Long> queueBytes, Supplier<XrayConfig> build) {
+        }
+
+        private Xray xray() {
             XrayConfig x = XrayConfig.defaults();
             Field<DebugExporterConfig.Mode> xrayEnabled = field("xray", "enabled", null, MODE, x.enabled(),
                     x.enabled().name().toLowerCase(Locale.ROOT));
@@ -441,6 +529,16 @@ public final class ConfigLoader {
                     whole(1, 10_000, "", x.maxSubsegmentsPerDocument()), (long) x.maxSubsegmentsPerDocument(),
                     Integer.toString(x.maxSubsegmentsPerDocument()));
 
+            return new Xray(xrayQueue, () -> new XrayConfig(xrayEnabled.value(),
+                    daemon.value().orElse(x.daemonAddress()), daemon.value().isPresent(), indexed.value(),
+                    indexAll.value(), annotateSampling.value(), Math.toIntExact(datagrams.value()), xrayQueue.value(),
+                    documents.value(), Math.toIntExact(maxSubsegments.value())));
+        }
+
+        private record Sampling(Field<Long> maxBuffer, Supplier<SamplingConfig> build) {
+        }
+
+        private Sampling sampling() {
             SamplingConfig sm = SamplingConfig.defaults();
             Field<Optional<Path>> rulesFile = field("sampling", "rules_file", "RELAY_SAMPLING_RULES",
                     rulesFileKind(), Optional.empty(), "");
@@ -484,75 +582,11 @@ public final class ConfigLoader {
                 }
             }
 
-            DebugExporterConfig d = DebugExporterConfig.defaults();
-            Field<DebugExporterConfig.Mode> debug = field("debug", "enabled", null, MODE, d.enabled(),
-                    d.enabled().name().toLowerCase(Locale.ROOT));
-
-            ShutdownConfig s = ShutdownConfig.defaults();
-            Field<Duration> drain = field("shutdown", "drain_timeout", null, DURATION, s.drainTimeout(),
-                    Values.formatDuration(s.drainTimeout()));
-
-            if (maxRequest.valid() && maxInflight.valid() && maxRequest.value() > maxInflight.value()) {
-                problem(maxRequest.label() + ": " + Values.show(maxRequest.raw()) + " (expected: at most "
-                        + maxInflight.label() + " = " + maxInflight.value()
-                        + ", or no request could ever be admitted)");
-            }
-            if (maxGrpc.valid() && maxInflight.valid() && maxGrpc.value() > maxInflight.value()) {
-                problem(maxGrpc.label() + ": " + Values.show(maxGrpc.raw()) + " (expected: at most "
-                        + maxInflight.label() + " = " + maxInflight.value()
-                        + ", or no gRPC message could ever be admitted)");
-            }
-            checkPortsDiffer(List.of(http, grpc, admin));
-            if (initialBackoff.valid() && maxBackoff.valid()
-                    && maxBackoff.value().compareTo(initialBackoff.value()) < 0) {
-                problem(maxBackoff.label() + ": " + Values.show(maxBackoff.raw()) + " (expected: at least "
-                        + initialBackoff.label() + " = " + Values.formatDuration(initialBackoff.value()) + ")");
-            }
-            if (maxBuffer.valid() && maxRequest.valid() && maxBuffer.value() < maxRequest.value()) {
-                problem(maxBuffer.label() + ": " + Values.show(maxBuffer.raw()) + " (expected: at least "
-                        + maxRequest.label() + " = " + maxRequest.value() + ", or a request that size could never "
-                        + "be buffered)");
-            }
-            if (segment.valid() && spoolMax.valid() && segment.value() > spoolMax.value()) {
-                problem(segment.label() + ": " + Values.show(segment.raw()) + " (expected: at most "
-                        + spoolMax.label() + " = " + spoolMax.value() + ", so that the spool holds a segment)");
-            }
-
-            if (!problems.isEmpty()) {
-                throw new ConfigException(problems);
-            }
-            String ds = dataset.value().isBlank() ? null : dataset.value();
-            RelayConfig config = new RelayConfig(
-                    new ReceiverConfig(http.value(), grpc.value(), maxRequest.value(),
-                            Math.toIntExact(maxGrpc.value()), maxInflight.value(), retryAfter.value(),
-                            receiveTimeout.value(), new CorsConfig(corsOrigins.value(), corsHeaders.value(),
-                                    corsMaxAge.value())),
-                    new AdminConfig(admin.value()),
-                    new HoneycombConfig(apiKey, endpoint.value(), ds, keyMode.value(), gzip.value(),
-                            new HoneycombConfig.BatchConfig(batchTimeout.value(),
-                                    Math.toIntExact(batchSpans.value()), batchBytes.value()),
-                            new HoneycombConfig.RetryConfig(initialBackoff.value(), multiplier.value(),
-                                    jitter.value(), maxBackoff.value(), maxElapsed.value(), requestTimeout.value(),
-                                    Math.toIntExact(senders.value()), retryOn.value()),
-                            queueBytes.value(), readyAge.value(),
-                            new SpoolConfig(spoolDir.value().orElse(null), fsync.value(), fsyncInterval.value(),
-                                    spoolMax.value(), segment.value())),
-                    new XrayConfig(xrayEnabled.value(), daemon.value().orElse(x.daemonAddress()),
-                            daemon.value().isPresent(), indexed.value(), indexAll.value(), annotateSampling.value(),
-                            Math.toIntExact(datagrams.value()), xrayQueue.value(), documents.value(),
-                            Math.toIntExact(maxSubsegments.value())),
-                    new SamplingConfig(rulesFile.value().orElse(null), reload.value(), decisionWait.value(),
-                            traceTimeout.value(), Math.toIntExact(maxSpans.value()),
-                            Math.toIntExact(maxLive.value()), maxBuffer.value(), Math.toIntExact(keptCache.value()),
-                            Math.toIntExact(droppedFilter.value()), conditions, xrayRules),
-                    new DebugExporterConfig(debug.value()),
-                    new ShutdownConfig(drain.value()),
-                    source);
-            fitsTheHeap(config, queueBytes, xrayQueue, maxInflight, maxBuffer);
-            if (!problems.isEmpty()) {
-                throw new ConfigException(problems);
-            }
-            return config;
+            SamplingConfig.DestinationRules destinationRules = xrayRules;
+            return new Sampling(maxBuffer, () -> new SamplingConfig(rulesFile.value().orElse(null), reload.value(),
+                    decisionWait.value(), traceTimeout.value(), Math.toIntExact(maxSpans.value()),
+                    Math.toIntExact(maxLive.value()), maxBuffer.value(), Math.toIntExact(keptCache.value()),
+                    Math.toIntExact(droppedFilter.value()), conditions, destinationRules));
         }
 
         private static String mebibytes(long bytes) {
