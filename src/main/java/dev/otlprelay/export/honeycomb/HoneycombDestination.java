@@ -8,6 +8,7 @@ import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.Batch;
 import dev.otlprelay.pipeline.ClientContext;
 import dev.otlprelay.export.Destination;
+import dev.otlprelay.pipeline.DropReason;
 import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
@@ -131,7 +132,7 @@ public final class HoneycombDestination implements Destination {
         this.sent = metrics.sentSpans(NAME);
         this.retries = metrics.exporterRetries(NAME);
         this.pieces = new BatchPieces(config.batch().maxSpans(), config.batch().maxBytes(),
-                metrics.truncatedValues(NAME), () -> drop(1, "event_too_large"));
+                metrics.truncatedValues(NAME), () -> drop(1, DropReason.EVENT_TOO_LARGE));
         metrics.exporterQueue(NAME, this::queuedBytes, this::queuedSpans, config.queueBytes(),
                 this::oldestAgeSeconds);
     }
@@ -216,9 +217,9 @@ public final class HoneycombDestination implements Destination {
         Tenant tenant = tenant(batch.client());
         if (tenant == null) {
             if (batch instanceof PassthroughBatch p) {
-                dropItems(p.signal(), p.items(), "no_api_key");
+                dropItems(p.signal(), p.items(), DropReason.NO_API_KEY);
             }
-            drop(batch.spanCount(), "no_api_key");
+            drop(batch.spanCount(), DropReason.NO_API_KEY);
             warnings.warn("no_api_key", "dropping data: honeycomb.key_mode is " + config.keyMode().word()
                     + " and the request carried no x-honeycomb-team header");
             return Acceptance.ACCEPTED;
@@ -289,13 +290,13 @@ public final class HoneycombDestination implements Destination {
     }
 
     /** Data points or log records given up on, in their own unit (they hold no spans). */
-    private void dropItems(PassthroughBatch.Signal signal, long items, String reason) {
-        (signal == PassthroughBatch.Signal.METRICS ? metrics.droppedDataPoints(NAME, reason)
-                : metrics.droppedLogRecords(NAME, reason)).increment(items);
+    private void dropItems(PassthroughBatch.Signal signal, long items, DropReason reason) {
+        (signal == PassthroughBatch.Signal.METRICS ? metrics.droppedDataPoints(NAME, reason.tag())
+                : metrics.droppedLogRecords(NAME, reason.tag())).increment(items);
     }
 
     /** Everything the request holds given up on: its spans, or its data points or log records. */
-    private void dropAll(Outbound o, String reason) {
+    private void dropAll(Outbound o, DropReason reason) {
         if (o.isTraces()) {
             drop(o.spanCount, reason);
         } else {
@@ -475,14 +476,14 @@ public final class HoneycombDestination implements Destination {
                     // The metrics and logs responses carry their partial success in the same field: data points or
                     // log records rejected.
                     long items = Math.min(r.rejectedSpans(), o.items);
-                    dropItems(o.signal, items, "partial_success");
+                    dropItems(o.signal, items, DropReason.PARTIAL_SUCCESS);
                     warnings.warn("partial_success", "Honeycomb rejected " + items + " of " + o.items + " "
                             + o.path + " items: " + r.message());
                 }
                 long rejected = Math.min(r.rejectedSpans(), o.spanCount);
                 sent.increment(o.spanCount - rejected);
                 if (rejected > 0) {
-                    drop(rejected, "partial_success");
+                    drop(rejected, DropReason.PARTIAL_SUCCESS);
                     warnings.warn("partial_success", "Honeycomb rejected " + rejected + " of " + o.spanCount
                             + " spans: " + r.message());
                 }
@@ -492,7 +493,7 @@ public final class HoneycombDestination implements Destination {
                 if (halves == null) {
                     release(o);
                     o.releaseRefs();
-                    dropAll(o, "too_large");
+                    dropAll(o, DropReason.TOO_LARGE);
                     warnings.warn("too_large", "Honeycomb refused a single span as too large (" + r.message() + ")");
                 } else {
                     ready.addFirst(halves.get(1));
@@ -515,7 +516,7 @@ public final class HoneycombDestination implements Destination {
                     }
                     release(o);
                     o.releaseRefs();
-                    dropAll(o, "retries_exhausted");
+                    dropAll(o, DropReason.RETRIES_EXHAUSTED);
                     warnings.warn("retries_exhausted", "giving up on " + o.spanCount + " spans after "
                             + o.failedAttempts + " attempts over " + Duration.ofNanos(elapsed).toSeconds()
                             + "s; last: " + r.message());
@@ -530,17 +531,17 @@ public final class HoneycombDestination implements Destination {
             case PERMANENT -> {
                 release(o);
                 o.releaseRefs();
-                String reason = r.status() == 0 ? "error" : "http_" + r.status();
-                metrics.sendFailedSpans(NAME, reason).increment(o.spanCount);
+                DropReason reason = DropReason.refusedWith(r.status());
+                metrics.sendFailedSpans(NAME, reason.tag()).increment(o.spanCount);
                 dropAll(o, reason);
-                warnings.warn(reason, "Honeycomb refused " + (o.isTraces() ? o.spanCount + " spans" : o.path)
+                warnings.warn(reason.tag(), "Honeycomb refused " + (o.isTraces() ? o.spanCount + " spans" : o.path)
                         + " for " + o.tenant + ": " + r.message() + " (not retried)");
             }
         }
     }
 
-    private void drop(long spans, String reason) {
-        metrics.droppedSpans(NAME, reason).increment(spans);
+    private void drop(long spans, DropReason reason) {
+        metrics.droppedSpans(NAME, reason.tag()).increment(spans);
     }
 
     // ---- observing and stopping ----------------------------------------------------------------------------
@@ -627,12 +628,12 @@ public final class HoneycombDestination implements Destination {
                         + " and will be sent after the next start");
                 lost = 0;
             } else if (lost > 0) {
-                drop(lost, "shutdown");
+                drop(lost, DropReason.SHUTDOWN);
             }
             for (PassthroughBatch.Signal signal : PassthroughBatch.Signal.values()) {
                 long items = heldItems[signal.ordinal()];
                 if (items > 0 && spool == null) {
-                    dropItems(signal, items, "shutdown");
+                    dropItems(signal, items, DropReason.SHUTDOWN);
                 }
                 heldItems[signal.ordinal()] = 0;
             }
@@ -702,9 +703,9 @@ public final class HoneycombDestination implements Destination {
         String key = stored.key() != null ? stored.key() : config.apiKey().map(Secret::reveal).orElse(null);
         if (key == null) {
             enqueued.increment(r.spans());
-            drop(r.spans(), "no_api_key");
+            drop(r.spans(), DropReason.NO_API_KEY);
             if (r.signal() != null) {
-                dropItems(r.signal(), r.items(), "no_api_key");
+                dropItems(r.signal(), r.items(), DropReason.NO_API_KEY);
             }
             s.acknowledge(r.id());
             return true;
