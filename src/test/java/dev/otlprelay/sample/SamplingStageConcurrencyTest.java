@@ -68,7 +68,7 @@ class SamplingStageConcurrencyTest extends SamplingStageHarness {
         Ledger all = new Ledger();
         Ledger some = new Ledger();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
-        {
+        try {
             SamplingStage stage = stage(settings, new Route("all", keepAll(), all),
                     new Route("some", keepWhen(t -> (t.traceId().byteAt(15) & 3) == 0), some));
             CountDownLatch start = new CountDownLatch(1);

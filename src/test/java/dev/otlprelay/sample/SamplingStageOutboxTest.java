@@ -162,6 +162,41 @@ class SamplingStageOutboxTest extends SamplingStageHarness {
     }
 
     @Test
+    void stopHandsOnWhatARouteRefusedBeforeOnceItTakesAgain() {
+        first.refusing.set(true);
+        SamplingStage stage = stage(new Route("slow", keepAll(), first));
+        stage.accept(batch(root(trace(1), 1)));
+        decideRootedTraces(stage);
+        assertThat(stage.stats().routes().get(0).outboxSpans()).isEqualTo(1);
+        first.refusing.set(false);
+
+        assertThat(stage.stop(Duration.ofSeconds(5))).as("nothing lost").isZero();
+
+        assertThat(first.spans()).hasSize(1);
+        assertEverySpanAccountedFor(stage);
+    }
+
+    @Test
+    void whatStopGivesUpLeavesTheOutboxEmptyAndIsCountedOnce() {
+        first.refusing.set(true);
+        SamplingStage stage = stage(new Route("stuck", keepAll(), first));
+        stage.accept(batch(child(trace(1), 2, 1), child(trace(2), 3, 1)));
+
+        assertThat(stage.stop(Duration.ZERO)).isEqualTo(2);
+        stage.close();
+
+        SamplingStage.RouteStats route = stage.stats().routes().get(0);
+        assertThat(route.outboxSpans()).isZero();
+        assertThat(route.outboxBytes()).isZero();
+        assertThat(route.droppedSpans()).as("a second stop counts nothing again").isEqualTo(2);
+        assertThat(metrics.registry().get("otlp.relay.dropped.spans").tag("exporter", "stuck")
+                .tag("reason", "shutdown").counter().count()).isEqualTo(2);
+        first.refusing.set(false);
+        stage.tick();
+        assertThat(first.spans()).as("given up on, never sent later").isEmpty();
+    }
+
+    @Test
     void aRouteWhoseConsumerThrowsLosesOnlyThatBatchCounted() {
         SamplingStage stage = stage(new Route("broken", keepAll(), b -> {
             throw new IllegalStateException("bug");
