@@ -58,6 +58,26 @@ class WeightStampTest {
     }
 
     @Test
+    void theSpansOwnAttributesTravelUnchangedInTheirOrder() {
+        Span in = withAttribute(withAttribute(withAttribute(span(), "http.route", s("/api/activities/home")),
+                "user.id", i(42)), "SampleRate", i(2));
+
+        Span out = WeightStamp.stamp(in, PLAIN, KEEP_10);
+
+        assertThat(out.getAttributesList().subList(0, 2)).containsExactly(in.getAttributes(0), in.getAttributes(1));
+        assertThat(attributes(out)).containsKeys("http.route", "user.id", "SampleRate", "sampling.rule");
+    }
+
+    @Test
+    void anIncomingRateOfOneIsKeptAsTheOriginal() {
+        Map<String, AnyValue> a = attributes(WeightStamp.stamp(withAttribute(span(), "SampleRate", i(1)), PLAIN,
+                KEEP_10));
+
+        assertThat(a.get("SampleRate")).isEqualTo(i(10));
+        assertThat(a.get("sampling.original_sample_rate")).isEqualTo(i(1));
+    }
+
+    @Test
     void multipliesAnIntegerSpanRateAndKeepsTheOriginal() {
         Map<String, AnyValue> a = attributes(WeightStamp.stamp(withAttribute(span(), "SampleRate", i(4)), PLAIN,
                 KEEP_10));
