@@ -213,6 +213,12 @@ public final class Relay implements AutoCloseable {
         } else {
             LOG.info("sampling is off: every trace is kept (set RELAY_SAMPLING_RULES to apply X-Ray rules)");
         }
+        var cors = config.receiver().cors();
+        if (cors.enabled()) {
+            LOG.info("CORS is on for browser apps from " + String.join(", ", cors.allowedOrigins())
+                    + (cors.allowedHeaders().isEmpty() ? "" : "; extra headers " + String.join(", ",
+                    cors.allowedHeaders())) + " (OTLP/HTTP port only)");
+        }
     }
 
     private void describeExports() {

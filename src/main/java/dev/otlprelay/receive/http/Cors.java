@@ -103,12 +103,12 @@ final class Cors {
         if (!enabled()) {
             return;
         }
-        h.set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+        h.set(HttpHeaderNames.VARY, "Origin");
         if (allowedOrigin != null) {
             h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowedOrigin);
             h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
             // A browser exporter reads Retry-After on 429 and 503 only if it may.
-            h.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, HttpHeaderNames.RETRY_AFTER);
+            h.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Retry-After");
         }
     }
 

@@ -356,7 +356,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN,
                     Unpooled.wrappedBuffer(text));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-            response.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+            response.headers().set(HttpHeaderNames.VARY, "Origin");
             metrics.refusedRequests(TRANSPORT, "cors_refused").increment();
         }
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
