@@ -180,25 +180,14 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     }
 
     /**
+     * @param config      the {@code sampling} section, as {@code ConfigLoader} checked it (every bound at least 1,
+     *                    {@code trace_timeout} > 0): it is not checked again here
      * @param routes      the destinations, in order; each route's name must be unique
      * @param passthrough where metrics and logs go, unchanged
      * @param nanoClock   the clock of decision deadlines ({@link System#nanoTime()} semantics)
      */
     public SamplingStage(SamplingConfig config, List<Route> routes, BatchConsumer passthrough, RelayMetrics metrics,
                          LongSupplier nanoClock) {
-        if (config.decisionWait().isNegative()) {
-            throw new IllegalArgumentException("sampling.decision_wait: " + config.decisionWait()
-                    + " (expected: >= 0)");
-        }
-        if (config.traceTimeout().isNegative() || config.traceTimeout().isZero()) {
-            throw new IllegalArgumentException("sampling.trace_timeout: " + config.traceTimeout()
-                    + " (expected: > 0)");
-        }
-        check("sampling.max_spans_per_trace", config.maxSpansPerTrace(), 1, ">= 1");
-        check("sampling.max_live_traces", config.maxLiveTraces(), 1, ">= 1");
-        check("sampling.max_buffer_bytes", config.maxBufferBytes(), 1, ">= 1");
-        check("sampling.kept_cache_traces", config.keptCacheTraces(), 1, ">= 1");
-        check("sampling.dropped_filter_traces", config.droppedFilterTraces(), 1, ">= 1");
         this.routes = List.copyOf(routes);
         this.passthrough = passthrough;
         this.nanoClock = nanoClock;
@@ -246,11 +235,6 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         lateForgotten = this.metrics.lateSpans(SamplerMetrics.FORGOTTEN);
     }
 
-    private static void check(String key, long value, long min, String expected) {
-        if (value < min) {
-            throw new IllegalArgumentException(key + ": " + value + " (expected: " + expected + ")");
-        }
-    }
 
     /** Starts the thread that decides traces as their time comes and retries outboxes. */
     public void start() {
