@@ -193,53 +193,13 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
             answerPreflight(ctx, request);
             return;
         }
-        String path = pathOf(request.uri());
-        route = OtlpPath.of(path);
-        if (route == null) {
-            answerEarly(ctx, request, ingest.fail(TRANSPORT, OtlpOutcome.Kind.NOT_FOUND, "wrong_path",
-                    PathHints.notFound(path)));
-            return;
-        }
-        if (!HttpMethod.POST.equals(request.method())) {
-            answerEarly(ctx, request, ingest.fail(TRANSPORT, OtlpOutcome.Kind.METHOD_NOT_ALLOWED, "wrong_method",
-                    "method " + request.method() + " is not allowed on " + path + " (expected: POST"
-                            + (Cors.isPreflight(request) ? "; this is a browser's CORS preflight, and CORS is "
-                            + "off: allow the page's origin with RELAY_CORS_ALLOWED_ORIGINS)" : ")")));
+        OtlpOutcome refused = refusal(request, contentType);
+        if (refused != null) {
+            answerEarly(ctx, request, refused);
             return;
         }
         HttpHeaders headers = request.headers();
-        switch (contentType) {
-            case "application/x-protobuf", "application/protobuf" -> encoding = OtlpEncoding.PROTOBUF;
-            case "application/json" -> encoding = OtlpEncoding.JSON;
-            default -> {
-                answerEarly(ctx, request, ingest.fail(TRANSPORT, OtlpOutcome.Kind.UNSUPPORTED_MEDIA_TYPE,
-                        "unsupported_content_type", "unsupported Content-Type \"" + contentType
-                                + "\" (expected: application/x-protobuf, application/protobuf or application/json)"));
-                return;
-            }
-        }
-        String contentEncoding = mediaType(headers.get(HttpHeaderNames.CONTENT_ENCODING));
-        switch (contentEncoding) {
-            case "", "identity" -> gzip = false;
-            case "gzip", "x-gzip" -> gzip = true;
-            default -> {
-                answerEarly(ctx, request, ingest.fail(TRANSPORT, OtlpOutcome.Kind.UNSUPPORTED_MEDIA_TYPE,
-                        "unsupported_encoding", "unsupported Content-Encoding \"" + contentEncoding
-                                + "\" (expected: gzip or identity)"));
-                return;
-            }
-        }
         long contentLength = HttpUtil.getContentLength(request, -1L);
-        if (contentLength > maxRequestBytes) {
-            answerEarly(ctx, request, tooLarge("request body of " + contentLength + " bytes"));
-            return;
-        }
-        // Nothing is reserved, and little allocated, for what the client only says it will send: the budget holds
-        // the bytes that have arrived (append), so slow clients declaring large bodies cannot starve the others.
-        if (admission.utilisation() >= 1.0) {
-            answerEarly(ctx, request, ingest.refuse(TRANSPORT, "admission"));
-            return;
-        }
         reserved = 0;
         client = new ClientContext(TRANSPORT, headers.get("x-honeycomb-team"), headers.get("x-honeycomb-dataset"));
         int initialCapacity = (int) Math.min(contentLength > 0 ? contentLength : 8192, INITIAL_BUFFER_BYTES);
@@ -247,6 +207,54 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         if (HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
+    }
+
+    /**
+     * Why this request is refused before its body is read (404, 405, 415, 413 by {@code Content-Length}, 503), or
+     * null; on the way it notes the path, encoding and compression the body will be read with.
+     */
+    private OtlpOutcome refusal(HttpRequest request, String contentType) {
+        String path = pathOf(request.uri());
+        route = OtlpPath.of(path);
+        if (route == null) {
+            return ingest.fail(TRANSPORT, OtlpOutcome.Kind.NOT_FOUND, "wrong_path", PathHints.notFound(path));
+        }
+        if (!HttpMethod.POST.equals(request.method())) {
+            return ingest.fail(TRANSPORT, OtlpOutcome.Kind.METHOD_NOT_ALLOWED, "wrong_method",
+                    "method " + request.method() + " is not allowed on " + path + " (expected: POST"
+                            + (Cors.isPreflight(request) ? "; this is a browser's CORS preflight, and CORS is "
+                            + "off: allow the page's origin with RELAY_CORS_ALLOWED_ORIGINS)" : ")"));
+        }
+        HttpHeaders headers = request.headers();
+        switch (contentType) {
+            case "application/x-protobuf", "application/protobuf" -> encoding = OtlpEncoding.PROTOBUF;
+            case "application/json" -> encoding = OtlpEncoding.JSON;
+            default -> {
+                return ingest.fail(TRANSPORT, OtlpOutcome.Kind.UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported_content_type", "unsupported Content-Type \"" + contentType
+                                + "\" (expected: application/x-protobuf, application/protobuf or application/json)");
+            }
+        }
+        String contentEncoding = mediaType(headers.get(HttpHeaderNames.CONTENT_ENCODING));
+        switch (contentEncoding) {
+            case "", "identity" -> gzip = false;
+            case "gzip", "x-gzip" -> gzip = true;
+            default -> {
+                return ingest.fail(TRANSPORT, OtlpOutcome.Kind.UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported_encoding", "unsupported Content-Encoding \"" + contentEncoding
+                                + "\" (expected: gzip or identity)");
+            }
+        }
+        long contentLength = HttpUtil.getContentLength(request, -1L);
+        if (contentLength > maxRequestBytes) {
+            return tooLarge("request body of " + contentLength + " bytes");
+        }
+        // Nothing is reserved, and little allocated, for what the client only says it will send: the budget holds
+        // the bytes that have arrived (append), so slow clients declaring large bodies cannot starve the others.
+        if (admission.utilisation() >= 1.0) {
+            return ingest.refuse(TRANSPORT, "admission");
+        }
+        return null;
     }
 
     private void append(ChannelHandlerContext ctx, HttpContent content) {
