@@ -469,75 +469,87 @@ public final class HoneycombDestination implements Destination {
      */
     private void settle(Outbound o, HoneycombClient.Response r, List<Outbound> halves) {
         switch (r.outcome()) {
-            case DELIVERED -> {
-                release(o);
-                o.releaseRefs();
-                if (!o.isTraces() && r.rejectedSpans() > 0) {
-                    // The metrics and logs responses carry their partial success in the same field: data points or
-                    // log records rejected.
-                    long items = Math.min(r.rejectedSpans(), o.items);
-                    dropItems(o.signal, items, DropReason.PARTIAL_SUCCESS);
-                    warnings.warn("partial_success", "Honeycomb rejected " + items + " of " + o.items + " "
-                            + o.path + " items: " + r.message());
-                }
-                long rejected = Math.min(r.rejectedSpans(), o.spanCount);
-                sent.increment(o.spanCount - rejected);
-                if (rejected > 0) {
-                    drop(rejected, DropReason.PARTIAL_SUCCESS);
-                    warnings.warn("partial_success", "Honeycomb rejected " + rejected + " of " + o.spanCount
-                            + " spans: " + r.message());
-                }
-            }
-            case TOO_LARGE -> {
-                metrics.sendFailedSpans(NAME, "http_413").increment(o.spanCount);
-                if (halves == null) {
-                    release(o);
-                    o.releaseRefs();
-                    dropAll(o, DropReason.TOO_LARGE);
-                    warnings.warn("too_large", "Honeycomb refused a single span as too large (" + r.message() + ")");
-                } else {
-                    ready.addFirst(halves.get(1));
-                    ready.addFirst(halves.get(0));
-                }
-            }
-            case RETRYABLE -> {
-                String reason = r.status() == 0 ? (r.message().startsWith("timeout") ? "timeout" : "connection")
-                        : "http_" + r.status();
-                metrics.sendFailedSpans(NAME, reason).increment(o.spanCount);
-                o.failedAttempts++;
-                Duration delay = backoff.delay(o.failedAttempts, r.retryAfter());
-                long elapsed = System.nanoTime() - o.firstAttemptNanos;
-                if (closing || elapsed + delay.toNanos() > config.retry().maxElapsed().toNanos()) {
-                    if (closing) {
-                        // During shutdown a failed batch keeps trying until drain()'s deadline, gently.
-                        o.dueNanos = System.nanoTime() + CLOSING_RETRY_NANOS;
-                        waiting.add(o);
-                        return;
-                    }
-                    release(o);
-                    o.releaseRefs();
-                    dropAll(o, DropReason.RETRIES_EXHAUSTED);
-                    warnings.warn("retries_exhausted", "giving up on " + o.spanCount + " spans after "
-                            + o.failedAttempts + " attempts over " + Duration.ofNanos(elapsed).toSeconds()
-                            + "s; last: " + r.message());
-                    return;
-                }
-                retries.increment();
-                o.dueNanos = System.nanoTime() + delay.toNanos();
-                waiting.add(o);
-                warnings.warn("retry", "Honeycomb send failed (" + r.message() + "); retrying "
-                        + o.spanCount + " spans in " + delay.toMillis() + "ms");
-            }
-            case PERMANENT -> {
-                release(o);
-                o.releaseRefs();
-                DropReason reason = DropReason.refusedWith(r.status());
-                metrics.sendFailedSpans(NAME, reason.tag()).increment(o.spanCount);
-                dropAll(o, reason);
-                warnings.warn(reason.tag(), "Honeycomb refused " + (o.isTraces() ? o.spanCount + " spans" : o.path)
-                        + " for " + o.tenant + ": " + r.message() + " (not retried)");
-            }
+            case DELIVERED -> delivered(o, r);
+            case TOO_LARGE -> tooLarge(o, r, halves);
+            case RETRYABLE -> retryOrGiveUp(o, r);
+            case PERMANENT -> refused(o, r);
         }
+    }
+
+    /** Sent; what Honeycomb's partial success names as rejected is dropped, counted in its own unit. */
+    private void delivered(Outbound o, HoneycombClient.Response r) {
+        release(o);
+        o.releaseRefs();
+        if (!o.isTraces() && r.rejectedSpans() > 0) {
+            // The metrics and logs responses carry their partial success in the same field: data points or
+            // log records rejected.
+            long items = Math.min(r.rejectedSpans(), o.items);
+            dropItems(o.signal, items, DropReason.PARTIAL_SUCCESS);
+            warnings.warn("partial_success", "Honeycomb rejected " + items + " of " + o.items + " "
+                    + o.path + " items: " + r.message());
+        }
+        long rejected = Math.min(r.rejectedSpans(), o.spanCount);
+        sent.increment(o.spanCount - rejected);
+        if (rejected > 0) {
+            drop(rejected, DropReason.PARTIAL_SUCCESS);
+            warnings.warn("partial_success", "Honeycomb rejected " + rejected + " of " + o.spanCount
+                    + " spans: " + r.message());
+        }
+    }
+
+    /** 413: sent again as its two halves, or dropped when it cannot be split. */
+    private void tooLarge(Outbound o, HoneycombClient.Response r, List<Outbound> halves) {
+        metrics.sendFailedSpans(NAME, "http_413").increment(o.spanCount);
+        if (halves == null) {
+            release(o);
+            o.releaseRefs();
+            dropAll(o, DropReason.TOO_LARGE);
+            warnings.warn("too_large", "Honeycomb refused a single span as too large (" + r.message() + ")");
+        } else {
+            ready.addFirst(halves.get(1));
+            ready.addFirst(halves.get(0));
+        }
+    }
+
+    /** 429, 5xx of retry_on, timeout, connection error: retried after a back-off until retry_max_elapsed. */
+    private void retryOrGiveUp(Outbound o, HoneycombClient.Response r) {
+        String reason = r.status() == 0 ? (r.message().startsWith("timeout") ? "timeout" : "connection")
+                : "http_" + r.status();
+        metrics.sendFailedSpans(NAME, reason).increment(o.spanCount);
+        o.failedAttempts++;
+        Duration delay = backoff.delay(o.failedAttempts, r.retryAfter());
+        long elapsed = System.nanoTime() - o.firstAttemptNanos;
+        if (closing || elapsed + delay.toNanos() > config.retry().maxElapsed().toNanos()) {
+            if (closing) {
+                // During shutdown a failed batch keeps trying until drain()'s deadline, gently.
+                o.dueNanos = System.nanoTime() + CLOSING_RETRY_NANOS;
+                waiting.add(o);
+                return;
+            }
+            release(o);
+            o.releaseRefs();
+            dropAll(o, DropReason.RETRIES_EXHAUSTED);
+            warnings.warn("retries_exhausted", "giving up on " + o.spanCount + " spans after "
+                    + o.failedAttempts + " attempts over " + Duration.ofNanos(elapsed).toSeconds()
+                    + "s; last: " + r.message());
+            return;
+        }
+        retries.increment();
+        o.dueNanos = System.nanoTime() + delay.toNanos();
+        waiting.add(o);
+        warnings.warn("retry", "Honeycomb send failed (" + r.message() + "); retrying "
+                + o.spanCount + " spans in " + delay.toMillis() + "ms");
+    }
+
+    /** Any other status: not retried, dropped with the status as the reason. */
+    private void refused(Outbound o, HoneycombClient.Response r) {
+        release(o);
+        o.releaseRefs();
+        DropReason reason = DropReason.refusedWith(r.status());
+        metrics.sendFailedSpans(NAME, reason.tag()).increment(o.spanCount);
+        dropAll(o, reason);
+        warnings.warn(reason.tag(), "Honeycomb refused " + (o.isTraces() ? o.spanCount + " spans" : o.path)
+                + " for " + o.tenant + ": " + r.message() + " (not retried)");
     }
 
     private void drop(long spans, DropReason reason) {
