@@ -20,7 +20,9 @@ class DropReasonTest {
     @Test
     void aRefusalCarriesItsHttpStatusAndWithoutOneIsAnError() {
         assertThat(DropReason.refusedWith(403).tag()).isEqualTo("http_403");
-        assertThat(DropReason.refusedWith(403)).isEqualTo(DropReason.refusedWith(403));
+        assertThat(DropReason.refusedWith(403)).isEqualTo(DropReason.refusedWith(403))
+                .hasSameHashCodeAs(DropReason.refusedWith(403)).isNotEqualTo(DropReason.refusedWith(404))
+                .isNotEqualTo(DropReason.SHUTDOWN).hasToString("http_403");
         assertThat(DropReason.refusedWith(0)).isSameAs(DropReason.ERROR);
     }
 
