@@ -89,4 +89,34 @@ public final class Otlp {
         }
         return out.toByteArray();
     }
+
+    /** A gauge with {@code first} data points and a sum with {@code second}. */
+    public static io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest metrics(int first,
+                                                                                                    int second) {
+        var gauge = io.opentelemetry.proto.metrics.v1.Gauge.newBuilder();
+        for (int i = 0; i < first; i++) {
+            gauge.addDataPoints(io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder().setAsInt(i));
+        }
+        var sum = io.opentelemetry.proto.metrics.v1.Sum.newBuilder().setIsMonotonic(true);
+        for (int i = 0; i < second; i++) {
+            sum.addDataPoints(io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder().setAsDouble(i));
+        }
+        return io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
+                .addResourceMetrics(io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+                        .addScopeMetrics(io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
+                                .addMetrics(io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("queue.depth")
+                                        .setGauge(gauge))
+                                .addMetrics(io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("requests")
+                                        .setSum(sum))))
+                .build();
+    }
+
+    public static io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest logs(int records) {
+        var scope = io.opentelemetry.proto.logs.v1.ScopeLogs.newBuilder();
+        for (int i = 0; i < records; i++) {
+            scope.addLogRecords(io.opentelemetry.proto.logs.v1.LogRecord.newBuilder().setSeverityText("INFO"));
+        }
+        return io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.newBuilder()
+                .addResourceLogs(io.opentelemetry.proto.logs.v1.ResourceLogs.newBuilder().addScopeLogs(scope)).build();
+    }
 }

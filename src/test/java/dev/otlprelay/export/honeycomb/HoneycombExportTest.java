@@ -471,9 +471,9 @@ class HoneycombExportTest {
     void droppedMetricsAndLogsAreCountedInDataPointsAndLogRecords() throws Exception {
         relay();
         honeycomb.thenAnswer(Behaviour.status(400), 2);
-        assertThat(Http.post(relay.httpUrl() + "/v1/metrics", "application/x-protobuf", null, metrics(3, 4)
+        assertThat(Http.post(relay.httpUrl() + "/v1/metrics", "application/x-protobuf", null, Otlp.metrics(3, 4)
                 .toByteArray()).statusCode()).isEqualTo(200);
-        assertThat(Http.post(relay.httpUrl() + "/v1/logs", "application/x-protobuf", null, logs(5).toByteArray())
+        assertThat(Http.post(relay.httpUrl() + "/v1/logs", "application/x-protobuf", null, Otlp.logs(5).toByteArray())
                 .statusCode()).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -487,7 +487,7 @@ class HoneycombExportTest {
     void anOversizedMetricsBodyIsSplitByDataPointsAndEveryHalfDelivered() throws Exception {
         relay();
         honeycomb.thenAnswer(Behaviour.status(413), 1);
-        byte[] body = metrics(3, 7).toByteArray();
+        byte[] body = Otlp.metrics(3, 7).toByteArray();
         assertThat(Http.post(relay.httpUrl() + "/v1/metrics", "application/x-protobuf", null, body).statusCode())
                 .isEqualTo(200);
 
@@ -500,36 +500,6 @@ class HoneycombExportTest {
         }
         assertThat(points).containsExactly(5, 5);
         assertThat(honeycombMetric("otlp_relay_dropped_data_points_total")).isZero();
-    }
-
-    /** A gauge with {@code first} data points and a sum with {@code second}. */
-    private static io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest metrics(int first,
-                                                                                                    int second) {
-        var gauge = io.opentelemetry.proto.metrics.v1.Gauge.newBuilder();
-        for (int i = 0; i < first; i++) {
-            gauge.addDataPoints(io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder().setAsInt(i));
-        }
-        var sum = io.opentelemetry.proto.metrics.v1.Sum.newBuilder().setIsMonotonic(true);
-        for (int i = 0; i < second; i++) {
-            sum.addDataPoints(io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder().setAsDouble(i));
-        }
-        return io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
-                .addResourceMetrics(io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
-                        .addScopeMetrics(io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
-                                .addMetrics(io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("queue.depth")
-                                        .setGauge(gauge))
-                                .addMetrics(io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("requests")
-                                        .setSum(sum))))
-                .build();
-    }
-
-    private static io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest logs(int records) {
-        var scope = io.opentelemetry.proto.logs.v1.ScopeLogs.newBuilder();
-        for (int i = 0; i < records; i++) {
-            scope.addLogRecords(io.opentelemetry.proto.logs.v1.LogRecord.newBuilder().setSeverityText("INFO"));
-        }
-        return io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.newBuilder()
-                .addResourceLogs(io.opentelemetry.proto.logs.v1.ResourceLogs.newBuilder().addScopeLogs(scope)).build();
     }
 
     @Test
