@@ -25,11 +25,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,6 +82,8 @@ public final class HoneycombDestination implements Destination {
     private final ArrayDeque<Outbound> ready = new ArrayDeque<>();
     private final PriorityQueue<Outbound> waiting = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos,
             b.dueNanos));
+    /** Batches handed to a sender and not yet settled: still undelivered, so they count for the oldest age. */
+    private final Set<Outbound> sending = Collections.newSetFromMap(new IdentityHashMap<>());
     private long heldBytes;
     private long heldSpans;
     private int inFlight;
@@ -423,6 +428,7 @@ public final class HoneycombDestination implements Destination {
                 continue;
             }
             it.remove();
+            sending.add(o);
             inFlight++;
             if (retry) {
                 retriesInFlight++;
@@ -450,6 +456,7 @@ public final class HoneycombDestination implements Destination {
         // accept(), on the event loops, waits for.
         List<Outbound> halves = result.outcome() == HoneycombClient.Outcome.TOO_LARGE ? o.halves() : null;
         synchronized (lock) {
+            sending.remove(o);
             inFlight--;
             if (retry) {
                 retriesInFlight--;
@@ -587,6 +594,9 @@ public final class HoneycombDestination implements Destination {
             for (Outbound o : waiting) {
                 oldest = Math.min(oldest, o.firstEnqueuedNanos);
             }
+            for (Outbound o : sending) {
+                oldest = Math.min(oldest, o.firstEnqueuedNanos);
+            }
             return oldest == Long.MAX_VALUE ? 0 : (System.nanoTime() - oldest) / 1e9;
         }
     }
@@ -651,6 +661,7 @@ public final class HoneycombDestination implements Destination {
             }
             ready.clear();
             waiting.clear();
+            sending.clear();
             open.clear();
             heldSpans = 0;
             heldBytes = 0;
