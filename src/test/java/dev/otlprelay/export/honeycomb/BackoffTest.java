@@ -48,6 +48,20 @@ class BackoffTest {
         assertThat(RetryAfter.parse("soon", clock)).isNull();
         assertThat(RetryAfter.parse(null, clock)).isNull();
         assertThat(RetryAfter.parse("-3", clock)).isNull();
+        assertThat(RetryAfter.parse("   ", clock)).isNull();
+        assertThat(RetryAfter.parse(" 0 ", clock)).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aRetryAfterPastTenMinutesIsCappedThereAndTenMinutesIsKept() {
+        Clock clock = Clock.fixed(Instant.parse("2026-11-23T09:00:00Z"), ZoneOffset.UTC);
+        assertThat(RetryAfter.parse("600", clock)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(RetryAfter.parse("601", clock)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(RetryAfter.parse("86400", clock)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(RetryAfter.parse("Mon, 23 Nov 2026 09:10:00 GMT", clock)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(RetryAfter.parse("Mon, 23 Nov 2026 09:09:59 GMT", clock)).isEqualTo(Duration.ofSeconds(599));
+        assertThat(RetryAfter.parse("Mon, 23 Nov 2026 11:00:00 GMT", clock)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(RetryAfter.parse("Mon, 23 Nov 2026 09:00:00 GMT", clock)).isEqualTo(Duration.ZERO);
     }
 
     @Test
