@@ -23,6 +23,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,11 +47,28 @@ class HoneycombDestinationTest {
     private FakeHoneycomb honeycomb;
     private RelayMetrics metrics;
     private final List<HoneycombDestination> started = new ArrayList<>();
+    private final Logger log = Logger.getLogger(HoneycombDestination.class.getName());
+    private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            logged.add(r.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
 
     @BeforeEach
     void start() {
         honeycomb = FakeHoneycomb.start().acceptKeys(KEY);
         metrics = new RelayMetrics();
+        log.addHandler(capture);
     }
 
     @AfterEach
@@ -55,6 +76,13 @@ class HoneycombDestinationTest {
         started.forEach(HoneycombDestination::close);
         honeycomb.close();
         metrics.close();
+        log.removeHandler(capture);
+        assertThat(logged).as("no key in any log line").noneMatch(line -> line.contains(KEY));
+    }
+
+    /** Waits until a warning containing {@code fragment} was logged. */
+    private void warned(String fragment) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(logged).anyMatch(line -> line.contains(fragment)));
     }
 
     /** A started destination with these {@code honeycomb:} keys (indented lines), the key and the fake's URL. */
@@ -300,6 +328,8 @@ class HoneycombDestinationTest {
         assertThat(metric("otlp_relay_exporter_retries_total", "exporter", "honeycomb")).isEqualTo(2);
         assertThat(metric("otlp_relay_exporter_send_failed_spans_total", "exporter", "honeycomb", "reason",
                 "http_503")).isEqualTo(8);
+        warned("Honeycomb send failed (HTTP 503: ");
+        warned("); retrying 4 spans in 5ms");
         assertThat(d.queuedSpans()).isZero();
     }
 
@@ -311,6 +341,7 @@ class HoneycombDestinationTest {
         d.accept(traces(Otlp.validRequest(4)));
 
         await().atMost(WAIT).until(() -> dropped("retries_exhausted") == 4);
+        warned("giving up on 4 spans after 1 attempts over ");
         assertThat(honeycomb.attempts()).isEqualTo(1);
         assertThat(metric("otlp_relay_exporter_retries_total", "exporter", "honeycomb")).isZero();
         assertThat(d.queuedSpans()).isZero();
@@ -349,6 +380,7 @@ class HoneycombDestinationTest {
         HoneycombDestination d = destination("batch_timeout: 1h\nbatch_max_spans: 10\n");
         d.accept(traces(Otlp.validRequest(10)));
         await().atMost(WAIT).until(() -> dropped("partial_success") == 3);
+        warned("Honeycomb rejected 3 of 10 spans: bad spans");
         assertThat(metric("otlp_relay_exporter_sent_spans_total", "exporter", "honeycomb")).isEqualTo(7);
 
         // Honeycomb reporting more rejected than the request held drops the request, not more.
@@ -365,6 +397,7 @@ class HoneycombDestinationTest {
         d.accept(metricsBatch(7));
         await().atMost(WAIT).until(() -> metric("otlp_relay_dropped_data_points_total", "exporter", "honeycomb",
                 "reason", "partial_success") == 3);
+        warned("Honeycomb rejected 3 of 7 /v1/metrics items: bad points");
         d.accept(metricsBatch(7));
         await().atMost(WAIT).until(() -> metric("otlp_relay_dropped_data_points_total", "exporter", "honeycomb",
                 "reason", "partial_success") == 10);
@@ -380,6 +413,8 @@ class HoneycombDestinationTest {
 
         await().atMost(WAIT).until(() -> metric("otlp_relay_dropped_log_records_total", "exporter", "honeycomb",
                 "reason", "http_400") == 5);
+        warned("Honeycomb refused /v1/logs for Tenant[key=");
+        warned("(not retried)");
         assertThat(honeycomb.attempts()).isEqualTo(1);
         assertThat(dropped("http_400")).isZero();
         assertThat(d.queuedBytes()).isZero();
@@ -392,6 +427,7 @@ class HoneycombDestinationTest {
         d.accept(traces(Otlp.validRequest(1)));
 
         await().atMost(WAIT).until(() -> dropped("too_large") == 1);
+        warned("Honeycomb refused a single span as too large (HTTP 413: ");
         assertThat(metric("otlp_relay_exporter_send_failed_spans_total", "exporter", "honeycomb", "reason",
                 "http_413")).isEqualTo(1);
         assertThat(d.queuedBytes()).isZero();
@@ -406,6 +442,7 @@ class HoneycombDestinationTest {
         d.accept(logsBatch(2));
 
         assertThat(dropped("no_api_key")).isEqualTo(3);
+        warned("dropping data: honeycomb.key_mode is relay and the request carried no x-honeycomb-team header");
         assertThat(metric("otlp_relay_exporter_enqueued_spans_total", "exporter", "honeycomb")).isEqualTo(3);
         assertThat(metric("otlp_relay_dropped_data_points_total", "exporter", "honeycomb", "reason", "no_api_key"))
                 .isEqualTo(4);
@@ -484,5 +521,18 @@ class HoneycombDestinationTest {
         assertThat(d.drain(Duration.ofMillis(100))).isEqualTo(3);
         assertThat(d.drain(Duration.ofMillis(100))).isZero();
         assertThat(dropped("shutdown")).isEqualTo(3);
+    }
+
+    @Test
+    void aClassicKeyWithoutADatasetIsWarnedAboutAtStartWithOnlyItsFingerprint() throws Exception {
+        String classic = "0123456789abcdef0123456789abcdef";
+        destination("batch_timeout: 1h\n", Map.of("HONEYCOMB_API_KEY", classic, "HONEYCOMB_API_ENDPOINT",
+                honeycomb.url()));
+        destination("batch_timeout: 1h\n", Map.of("HONEYCOMB_API_KEY", classic, "HONEYCOMB_DATASET", "flask",
+                "HONEYCOMB_API_ENDPOINT", honeycomb.url()));
+        destination("batch_timeout: 1h\n");
+
+        assertThat(logged).filteredOn(line -> line.contains("is a Classic key but HONEYCOMB_DATASET is not set"))
+                .singleElement().satisfies(line -> assertThat(line).doesNotContain(classic));
     }
 }
