@@ -535,4 +535,93 @@ class HoneycombDestinationTest {
         assertThat(logged).filteredOn(line -> line.contains("is a Classic key but HONEYCOMB_DATASET is not set"))
                 .singleElement().satisfies(line -> assertThat(line).doesNotContain(classic));
     }
+
+    // ---- with the spool --------------------------------------------------------------------------------------
+
+    private String spoolKeys(String more) {
+        return "batch_timeout: 1h\nspool:\n  dir: " + dir.resolve("spool") + "\n  fsync: never\n" + more;
+    }
+
+    private double spool(String name) {
+        return metric("otlp_relay_spool_" + name, "exporter", "honeycomb");
+    }
+
+    @Test
+    void aSpooledBatchIsAnsweredTrueOnceDurableAndItsSeriesExistFromTheStart() throws Exception {
+        HoneycombDestination d = destination(spoolKeys(""));
+        String scrape = metrics.scrape();
+        assertThat(scrape).contains("otlp_relay_spool_append_failures_total{exporter=\"honeycomb\",reason=\"full\"} 0.0")
+                .contains("otlp_relay_spool_append_failures_total{exporter=\"honeycomb\",reason=\"io_error\"} 0.0")
+                .contains("otlp_relay_spool_replayed_records_total{exporter=\"honeycomb\"} 0.0")
+                .contains("otlp_relay_exporter_spooled_at_shutdown_spans_total{exporter=\"honeycomb\"} 0.0");
+
+        assertThat(d.accept(traces(Otlp.validRequest(2))).durable().get()).isTrue();
+        assertThat(d.accept(metricsBatch(3)).durable().get()).isTrue();
+        assertThat(spool("pending_records")).isEqualTo(2);
+        assertThat(spool("disk_bytes")).isPositive();
+    }
+
+    @Test
+    void whatADrainLeavesInTheSpoolIsCountedSpooledNotDroppedAndReplayedByTheNextStart() throws Exception {
+        honeycomb.answer(Behaviour.hang());
+        HoneycombDestination first = destination(spoolKeys(""));
+        first.accept(traces(Otlp.validRequest(3))).durable().get();
+        first.accept(metricsBatch(4)).durable().get();
+
+        assertThat(first.drain(Duration.ofMillis(200))).as("not lost: spooled").isZero();
+        first.close();
+        assertThat(metric("otlp_relay_exporter_spooled_at_shutdown_spans_total", "exporter", "honeycomb"))
+                .isEqualTo(3);
+        assertThat(dropped("shutdown")).isZero();
+        assertThat(metric("otlp_relay_dropped_data_points_total", "exporter", "honeycomb", "reason", "shutdown"))
+                .isZero();
+        warned("3 spans not yet delivered to Honeycomb stay in the spool");
+
+        honeycomb.releaseHangs(Behaviour.ok());
+        honeycomb.answer(Behaviour.ok());
+        honeycomb.reset();
+        honeycomb.acceptKeys(KEY);
+        metrics.close();
+        metrics = new RelayMetrics();
+        HoneycombDestination second = destination(spoolKeys("").replace("batch_timeout: 1h", "batch_timeout: 1ms"));
+        await().atMost(WAIT).until(() -> spool("pending_records") == 0);
+        assertThat(spool("replayed_records_total")).isEqualTo(2);
+        assertThat(metric("otlp_relay_exporter_enqueued_spans_total", "exporter", "honeycomb")).isEqualTo(3);
+        assertThat(metric("otlp_relay_exporter_sent_spans_total", "exporter", "honeycomb")).isEqualTo(3);
+        assertThat(honeycomb.requests()).extracting(FakeHoneycomb.Received::path)
+                .containsExactlyInAnyOrder("/v1/traces", "/v1/metrics");
+        warned("spool: replayed 2 records (3 spans) left by an earlier run");
+        assertThat(second.queuedBytes()).isZero();
+    }
+
+    @Test
+    void aReplayedRecordWithNoKeyToSendItIsDroppedAsNoApiKeyAndLeavesTheSpool() throws Exception {
+        honeycomb.answer(Behaviour.hang());
+        HoneycombDestination first = destination(spoolKeys(""));
+        first.accept(traces(Otlp.validRequest(3))).durable().get();
+        first.accept(logsBatch(5)).durable().get();
+        first.drain(Duration.ofMillis(100));
+        first.close();
+        metrics.close();
+        metrics = new RelayMetrics();
+
+        destination(spoolKeys(""), Map.of("HONEYCOMB_API_ENDPOINT", honeycomb.url()));
+
+        await().atMost(WAIT).until(() -> spool("pending_records") == 0);
+        assertThat(dropped("no_api_key")).isEqualTo(3);
+        assertThat(metric("otlp_relay_exporter_enqueued_spans_total", "exporter", "honeycomb")).isEqualTo(3);
+        assertThat(metric("otlp_relay_dropped_log_records_total", "exporter", "honeycomb", "reason", "no_api_key"))
+                .isEqualTo(5);
+    }
+
+    @Test
+    void theSpoolHasRoomForABatchOnlyWithinMaxBytesLessARecordsOverhead() throws Exception {
+        long max = 16L * 1024 * 1024;
+        HoneycombDestination d = destination(spoolKeys("  max_bytes: " + max + "\n  segment_bytes: 4MiB\n")
+                .replace("batch_timeout: 1h\n", "batch_timeout: 1h\nqueue_bytes: 64MiB\n"));
+        long disk = (long) spool("disk_bytes");
+        long room = max - disk - 1024;
+        assertThat(d.hasRoomFor(ofSize(room))).isTrue();
+        assertThat(d.hasRoomFor(ofSize(room + 1))).isFalse();
+    }
 }
