@@ -198,4 +198,18 @@ class BatchPiecesTest {
         assertThat(sent.getResource().getAttributes(1).getValue().getStringValue()).hasSize(65_535);
         assertThat(names(out.get(0))).containsExactly("svc/s0");
     }
+
+    @Test
+    void aSpanLargerThanBatchMaxBytesIsAPieceOfItsOwnAndAnEmptyScopeMakesNone() {
+        Span[] spans = spans(3);
+        spans[0] = withString(spans[0], 3000);
+        ResourceSpans rs = Otlp.request("svc", spans).getResourceSpans(0);
+        rs = rs.toBuilder().addScopeSpans(io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder()).build();
+        ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder().addResourceSpans(rs).build();
+
+        List<BatchPieces.Piece> out = pieces(100, 2048).of(request, request.toByteString());
+
+        assertThat(out).extracting(BatchPieces.Piece::spans).containsExactly(1, 2);
+        assertThat(out.stream().flatMap(p -> names(p).stream())).containsExactly("svc/s0", "svc/s1", "svc/s2");
+    }
 }

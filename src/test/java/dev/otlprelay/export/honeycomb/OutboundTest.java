@@ -56,7 +56,16 @@ class OutboundTest {
             refs.add(ref);
             spans += rs.getScopeSpansList().stream().mapToInt(ScopeSpans::getSpansCount).sum();
         }
-        return Outbound.traces(TENANT, encoded, refs, spans, Outbound.size(encoded), 42);
+        return Outbound.traces(TENANT, encoded, refs, spans, bytes(pieces), 42);
+    }
+
+    /** The bytes pieces hold, counted here rather than by the code under test. */
+    private static long bytes(ResourceSpans... pieces) {
+        long n = 0;
+        for (ResourceSpans rs : pieces) {
+            n += rs.getSerializedSize();
+        }
+        return n;
     }
 
     /** What the request sends: service, scope and span name of every span, in order. */
@@ -81,11 +90,17 @@ class OutboundTest {
 
         List<Outbound> halves = whole.halves();
 
+        ResourceSpans firstA = ResourceSpans.parseFrom(halves.get(0).resourceSpans.get(0));
+        assertThat(halves.get(0).resourceSpans).as("no empty ResourceSpans").hasSize(1);
+        assertThat(firstA.getScopeSpansCount()).as("no empty scope").isEqualTo(1);
+        assertThat(halves.get(1).resourceSpans).hasSize(2);
+        assertThat(ResourceSpans.parseFrom(halves.get(1).resourceSpans.get(0)).getScopeSpansCount()).isEqualTo(1);
+        assertThat(halves.get(0).bytes).isEqualTo(firstA.getSerializedSize());
+
         assertThat(halves).hasSize(2);
         assertThat(sent(halves.get(0))).containsExactly("a/scope-0/a1", "a/scope-0/a2");
         assertThat(sent(halves.get(1))).containsExactly("a/scope-1/a3", "b/scope-0/b1", "b/scope-0/b2");
         assertThat(halves).extracting(o -> o.spanCount).containsExactly(2, 3);
-        assertThat(halves.get(0).bytes).isEqualTo(Outbound.size(halves.get(0).resourceSpans));
         assertThat(halves.get(0).bytes + halves.get(1).bytes).isEqualTo(whole.bytes);
         for (Outbound half : halves) {
             assertThat(half.tenant).isEqualTo(TENANT);
@@ -103,6 +118,14 @@ class OutboundTest {
         assertThat(sent(halves.get(1))).containsExactly("a/scope-0/a2", "a/scope-0/a3");
         assertThat(halves.get(0).resourceSpans).hasSize(1);
         assertThat(halves.get(1).resourceSpans).hasSize(1);
+    }
+
+    @Test
+    void sizeIsTheSumOfThePiecesBytes() {
+        ResourceSpans a = resource("a", List.of(List.of("a1")));
+        ResourceSpans b = resource("b", List.of(List.of("b1", "b2")));
+        assertThat(Outbound.size(List.of(a.toByteString(), b.toByteString()))).isEqualTo(bytes(a, b));
+        assertThat(Outbound.size(List.of())).isZero();
     }
 
     @Test
@@ -166,6 +189,8 @@ class OutboundTest {
                 .halves()).isNull();
         assertThat(Outbound.passthrough(TENANT, PassthroughBatch.Signal.LOGS, "application/x-protobuf",
                 Otlp.logs(1).toByteArray(), 1, null, 0).halves()).isNull();
+        assertThat(Outbound.passthrough(TENANT, PassthroughBatch.Signal.LOGS, "application/x-protobuf",
+                Otlp.logs(2).toByteArray(), 2, null, 0).halves()).extracting(o -> o.items).containsExactly(1, 1);
     }
 
     // ---- spool records: acknowledged once every piece is settled ---------------------------------------------
