@@ -53,6 +53,7 @@ class AdmissionPressureTest {
 
     private static TestRelay relay() throws IOException {
         Path yaml = Files.createTempFile("relay", ".yaml");
+        yaml.toFile().deleteOnExit();
         Files.writeString(yaml, "receiver:\n  max_grpc_message_bytes: 524288\n");
         return new TestRelay(Map.of("RELAY_CONFIG", yaml.toString(),
                 "RELAY_MAX_INFLIGHT_BYTES", Integer.toString(BUDGET),

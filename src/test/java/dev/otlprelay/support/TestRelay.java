@@ -26,6 +26,8 @@ public final class TestRelay implements AutoCloseable {
     public final CapturingExporter captured = new CapturingExporter();
     public final List<String> debugLines = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
+    /** The directory relative paths in the config resolve against; removed with what the relay wrote there. */
+    private final Path workDir;
 
     public TestRelay() {
         this(Map.of());
@@ -38,8 +40,8 @@ public final class TestRelay implements AutoCloseable {
         env.put("RELAY_ADMIN_ADDRESS", "127.0.0.1:0");
         env.putAll(extraEnv);
         try {
-            Path empty = Files.createTempDirectory("relay-test");
-            RelayConfig config = ConfigLoader.load(null, env, empty);
+            workDir = Files.createTempDirectory("relay-test");
+            RelayConfig config = ConfigLoader.load(null, env, workDir);
             relay = new Relay(config, List.of(captured), debugLines::add);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -79,6 +81,11 @@ public final class TestRelay implements AutoCloseable {
     @Override
     public void close() {
         relay.stop();
+        try (java.util.stream.Stream<Path> tree = Files.walk(workDir)) {
+            tree.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A directory left in the temp dir is harmless; the test's result does not depend on it.
+        }
     }
 
     /** Reads samples out of Prometheus text. */

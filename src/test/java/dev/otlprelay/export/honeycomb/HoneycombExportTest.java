@@ -87,6 +87,7 @@ class HoneycombExportTest {
     /** A relay sending to the fake, with fast retries unless the test says otherwise. */
     private TestRelay relay(String extraYaml, Map<String, String> extraEnv) throws IOException {
         Path yaml = Files.createTempFile("relay", ".yaml");
+        yaml.toFile().deleteOnExit();
         String base = """
                 honeycomb:
                   batch_timeout: 50ms

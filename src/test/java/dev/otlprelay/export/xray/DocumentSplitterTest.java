@@ -195,4 +195,94 @@ class DocumentSplitterTest {
         DocumentNode alone = node("alone", str("app.blob", "z".repeat(5_000)));
         assertThat(new DocumentSplitter(encoder, 1_000, 10).split(alone)).containsExactly(alone);
     }
+
+    /** What a head's real datagram holds beyond the splitter's count for its tree: header and head-only fields. */
+    private static long slack(DocumentNode head) {
+        DatagramEncoder real = new DatagramEncoder(DatagramEncoder.MAX_DATAGRAM_BYTES);
+        assertThat(real.encodeTree(head)).isTrue();
+        return real.datagram().remaining() - head.subtreeBytes;
+    }
+
+    @Test
+    void theCountedBytesOfANestedTreeMatchItsRealEncoding() {
+        DocumentNode single = node("root");
+        new DocumentSplitter(encoder, DatagramEncoder.MAX_DATAGRAM_BYTES, 100).split(single);
+        long alone = slack(single);
+
+        DocumentNode head = tree("root", tree("a", node("a1"), tree("a2", node("a21"))), node("b"),
+                tree("c", node("c1")));
+        new DocumentSplitter(encoder, DatagramEncoder.MAX_DATAGRAM_BYTES, 100).split(head);
+
+        assertThat(alone).as("head-only fields and the header, within the allowance")
+                .isBetween(0L, (long) DocumentSplitter.HEAD_BYTES);
+        assertThat(slack(head)).as("nested bytes counted as written, over by at most 2 per array, never under")
+                .isBetween(alone - 2 * 4, alone);
+    }
+
+    @Test
+    void theCountAfterGivingUpASubtreeStillMatchesTheRealEncoding() {
+        DocumentNode single = node("root");
+        new DocumentSplitter(encoder, DatagramEncoder.MAX_DATAGRAM_BYTES, 100).split(single);
+        long alone = slack(single);
+        DocumentNode heavy = tree("heavy", node("h1", str("app.blob", "z".repeat(3_000))));
+        DocumentNode lone = tree("lone", node("l1", str("app.blob", "y".repeat(2_000))));
+        DocumentNode head = tree("root", tree("light", node("x")), heavy, lone);
+
+        List<DocumentNode> heads = new DocumentSplitter(encoder, 3_600 + DocumentSplitter.HEAD_BYTES, 100)
+                .split(head);
+
+        assertThat(names(heads)).containsExactly("root", "heavy");
+        assertThat(head.children()).extracting(n -> n.doc.name()).containsExactly("light", "lone");
+        assertThat(slack(head)).isBetween(alone - 2 * 3, alone);
+
+        DocumentNode bare = tree("root", node("big", str("app.blob", "z".repeat(3_000))));
+        List<DocumentNode> all = new DocumentSplitter(encoder, 1_500 + DocumentSplitter.HEAD_BYTES, 100)
+                .split(bare);
+        assertThat(all).as("its only child given up").hasSize(2);
+        assertThat(slack(bare)).as("no array left to count").isEqualTo(alone);
+    }
+
+    @Test
+    void overTheCountTheLargestBySpansGoesNotTheDeepest() {
+        DocumentNode deep = tree("deep", tree("d1", tree("d2", node("d3"))));
+        DocumentNode wide = tree("wide", node("w1"), node("w2"), node("w3"), node("w4"), node("w5"));
+        DocumentNode head = tree("root", deep, wide);
+
+        List<DocumentNode> heads = new DocumentSplitter(encoder, DatagramEncoder.MAX_DATAGRAM_BYTES, 6).split(head);
+
+        assertThat(names(heads)).containsExactly("root", "wide");
+        eachSpanOnceWithin(heads, 11, 6);
+    }
+
+    @Test
+    void overTheSizeEqualSubtreesGiveUpTheFirst() {
+        DocumentNode head = tree("root", node("c0"), node("c1"), node("c2"));
+        DocumentSplitter measuring = new DocumentSplitter(encoder, DatagramEncoder.MAX_DATAGRAM_BYTES, 100);
+        measuring.split(head);
+        int tight = (int) head.subtreeBytes + DocumentSplitter.HEAD_BYTES - 1;
+
+        DocumentNode again = tree("root", node("c0"), node("c1"), node("c2"));
+        List<DocumentNode> heads = new DocumentSplitter(encoder, tight, 100).split(again);
+
+        assertThat(names(heads)).containsExactly("root", "c0");
+    }
+
+    @Test
+    void tooDeepEqualBranchesGiveUpTheFirst() {
+        DocumentNode head = node("root");
+        for (String branch : List.of("p", "q")) {
+            DocumentNode top = node(branch);
+            DocumentNode at = top;
+            for (int i = 0; i < DatagramEncoder.MAX_DEPTH; i++) {
+                DocumentNode next = node(branch + i);
+                at.attach(next);
+                at = next;
+            }
+            head.attach(top);
+        }
+
+        List<DocumentNode> heads = new DocumentSplitter(encoder, DatagramEncoder.MAX_DATAGRAM_BYTES, 1000).split(head);
+
+        assertThat(names(heads)).as("both must go; the first first").containsExactly("root", "p", "q");
+    }
 }
