@@ -36,6 +36,20 @@ class XrayExporterTest {
     }
 
     @Test
+    void takesTracesOnlySoMetricsAndLogsTakeNoRoomInItsQueue() {
+        try (ExporterFixture fixture = new ExporterFixture(XraySpans.config())) {
+            ClientContext client = new ClientContext("http", null, null);
+            for (PassthroughBatch.Signal signal : PassthroughBatch.Signal.values()) {
+                assertThat(fixture.exporter.takes(new PassthroughBatch(signal, new byte[] {1}, OtlpEncoding.PROTOBUF,
+                        1, client, 0, 1))).as(signal.name()).isFalse();
+            }
+            var request = dev.otlprelay.support.Otlp.validRequest(2);
+            assertThat(fixture.exporter.takes(new dev.otlprelay.pipeline.TraceBatch(request, 2,
+                    request.getSerializedSize(), client, 0))).isTrue();
+        }
+    }
+
+    @Test
     void countsEverySpanExactlyOnceAsSentFailedOrDroppedOneDatagramPerSpan() {
         CapturingSender everyThirdFails = new CapturingSender(i -> i % 3 == 2);
         try (ExporterFixture fixture = new ExporterFixture(XraySpans.perSpan(), everyThirdFails,
