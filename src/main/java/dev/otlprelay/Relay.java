@@ -89,46 +89,21 @@ public final class Relay implements AutoCloseable {
      */
     public Relay(RelayConfig config, List<Exporter> extraExporters, Consumer<String> debugOut) {
         this.config = config;
-        try {
-            samplers = config.sampling().active()
-                    ? new DestinationSamplers(config.sampling(), metrics.registry(), System::nanoTime) : null;
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException("invalid sampling rules:\n  " + String.join("\n  ", e.problems()), e);
-        }
         var receiver = config.receiver();
+        // sample: the rules of each destination, or none (sampling off)
+        samplers = samplersFor(config);
         admission = new Admission(receiver.maxInflightBytes());
         metrics.admissionInflight(admission::inflight);
         metrics.admissionBudget(admission.budget());
-
-        if (config.honeycomb().exportEnabled()) {
-            destinations.add(new HoneycombDestination(config.honeycomb(), metrics));
-        }
-        if (config.xray().exportEnabled()) {
-            destinations.add(new ExportQueue(new XrayExporter(config.xray(), metrics, transport),
-                    config.xray().queueBytes(), metrics));
-        }
-        List<Exporter> exporters = new ArrayList<>(extraExporters);
-        if (config.debugExporterOn()) {
-            exporters.add(new DebugExporter(debugOut));
-        }
-        for (Exporter e : exporters) {
-            destinations.add(new ExportQueue(e, e.pushesBack() ? receiver.maxInflightBytes() * 4 : DEBUG_QUEUE_BYTES,
-                    metrics));
-        }
+        // export: every destination, each behind its queue
+        destinations.addAll(destinationsFor(config, extraExporters, debugOut));
         DestinationSet destinationSet = new DestinationSet(destinations);
-        if (samplers == null) {
-            // No rules, no conditions: every trace is kept, nothing is buffered, acknowledgements stay durable.
-            sampling = null;
-            ingest = new Ingest(new SamplingOff(destinationSet), metrics, receiver.retryAfter());
-        } else {
-            List<Route> routes = new ArrayList<>();
-            for (Destination d : destinations) {
-                routes.add(Route.toDestination(d.name(), samplers.forDestination(d.name()), d));
-            }
-            sampling = new SamplingStage(config.sampling(), routes, destinationSet, metrics);
-            ingest = new Ingest(sampling, metrics, receiver.retryAfter());
-        }
-
+        // sample → export: with no rules and no conditions every trace is kept, nothing is buffered, and
+        // acknowledgements stay durable
+        sampling = samplers == null ? null : new SamplingStage(config.sampling(), routes(), destinationSet, metrics);
+        ingest = new Ingest(sampling == null ? new SamplingOff(destinationSet) : sampling, metrics,
+                receiver.retryAfter());
+        // receive → sample, and admin beside them
         boss = transport.group(1, "relay-accept");
         workers = transport.group(0, "relay-io");
         http = new HttpReceiver(receiver.httpAddress(), this::grpcBoundAddress, ingest, admission, metrics,
@@ -139,8 +114,59 @@ public final class Relay implements AutoCloseable {
                 () -> EffectiveConfig.render(config),
                 sampling == null ? SamplingDebug.OFF : new SamplingView(samplers, sampling), transport, boss,
                 workers);
-
         ingest.refuseUntilOpen();
+        addHealthChecks();
+        reloads = samplers == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sampling-rules-reload");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private DestinationSamplers samplersFor(RelayConfig config) {
+        if (!config.sampling().active()) {
+            return null;
+        }
+        try {
+            return new DestinationSamplers(config.sampling(), metrics.registry(), System::nanoTime);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("invalid sampling rules:\n  " + String.join("\n  ", e.problems()), e);
+        }
+    }
+
+    /** Honeycomb and X-Ray as configured, then the extra exporters and the debug printer, each behind a queue. */
+    private List<Destination> destinationsFor(RelayConfig config, List<Exporter> extraExporters,
+                                              Consumer<String> debugOut) {
+        List<Destination> all = new ArrayList<>();
+        if (config.honeycomb().exportEnabled()) {
+            all.add(new HoneycombDestination(config.honeycomb(), metrics));
+        }
+        if (config.xray().exportEnabled()) {
+            all.add(new ExportQueue(new XrayExporter(config.xray(), metrics, transport), config.xray().queueBytes(),
+                    metrics));
+        }
+        List<Exporter> exporters = new ArrayList<>(extraExporters);
+        if (config.debugExporterOn()) {
+            exporters.add(new DebugExporter(debugOut));
+        }
+        for (Exporter e : exporters) {
+            all.add(new ExportQueue(e, e.pushesBack() ? config.receiver().maxInflightBytes() * 4 : DEBUG_QUEUE_BYTES,
+                    metrics));
+        }
+        return all;
+    }
+
+    /** One route per destination, with the sampler its rules give it. */
+    private List<Route> routes() {
+        List<Route> routes = new ArrayList<>();
+        for (Destination d : destinations) {
+            routes.add(Route.toDestination(d.name(), samplers.forDestination(d.name()), d));
+        }
+        return routes;
+    }
+
+    /** {@code /readyz} (take traffic?) and {@code /healthz} (restart me?), from every stage that can say. */
+    private void addHealthChecks() {
         readiness.add("shutdown", () -> stopping ? "the relay is shutting down" : started ? null
                 : "the relay is starting");
         readiness.add("listeners", () -> http.isBound() && grpc.isBound() ? null : "OTLP listeners are not bound");
@@ -152,11 +178,6 @@ public final class Relay implements AutoCloseable {
             readiness.add("sampling", sampling::notReadyReason);
             liveness.add("sampling", sampling::deadReason);
         }
-        reloads = samplers == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sampling-rules-reload");
-            t.setDaemon(true);
-            return t;
-        });
         readiness.add("admission", () -> admission.utilisation() >= 0.9
                 ? String.format("in-flight requests hold %.0f%% of the %d-byte admission budget",
                 admission.utilisation() * 100, admission.budget()) : null);

@@ -64,6 +64,32 @@ final class Conditions {
             return null;
         }
         int before = problemCount;
+        reportUnknownKeys(at, item);
+        String name = text(at, item, "name", "a name for the condition, e.g. errors");
+        ConditionConfig.Action action = action(at, item);
+        checkName(at, item, name);
+        boolean error = error(at, item);
+        Duration minDuration = minDuration(at, item);
+        String serviceName = text(at, item, "service_name", "a glob such as backend-*");
+        String serviceType = text(at, item, "service_type", "a glob such as AWS::ECS::Container");
+        String host = text(at, item, "host", "a glob such as *.example.com");
+        String method = text(at, item, "http_method", "a glob such as GET");
+        String urlPath = text(at, item, "url_path", "a glob such as /health*");
+        Map<String, String> attributes = attributes(at, item.get("attributes"));
+        long sampleRate = sampleRate(at, item, action);
+        if (!error && minDuration == null && serviceName == null && serviceType == null && host == null
+                && method == null && urlPath == null && (attributes == null || attributes.isEmpty())
+                && problemCount == before) {
+            report(at + ": matches every trace (expected: at least one of " + MATCHERS + ")");
+        }
+        if (problemCount != before || action == null || name == null || attributes == null) {
+            return null;
+        }
+        return new ConditionConfig(name.strip(), action, error, minDuration, serviceName, serviceType, host, method,
+                urlPath, attributes, sampleRate);
+    }
+
+    private void reportUnknownKeys(String at, JsonNode item) {
         item.fieldNames().forEachRemaining(k -> {
             if (!KEYS.contains(k)) {
                 String near = null;
@@ -77,74 +103,82 @@ final class Conditions {
                         : "expected one of: " + String.join(", ", KEYS)) + ")");
             }
         });
-        String name = text(at, item, "name", "a name for the condition, e.g. errors");
-        String actionText = text(at, item, "action", "keep or drop");
-        ConditionConfig.Action action = null;
-        if (actionText == null && item.get("action") == null) {
-            report(at + ".action: missing (expected: keep or drop)");
-        } else if (actionText != null) {
-            action = switch (actionText.strip().toLowerCase(Locale.ROOT)) {
-                case "keep" -> ConditionConfig.Action.KEEP;
-                case "drop" -> ConditionConfig.Action.DROP;
-                default -> {
-                    report(at + ".action: " + Values.show(actionText) + " (expected: keep or drop)");
-                    yield null;
-                }
-            };
-        }
+    }
+
+    private void checkName(String at, JsonNode item, String name) {
         if (name == null && item.get("name") == null) {
             report(at + ".name: missing (expected: a name for the condition, e.g. errors)");
         } else if (name != null && name.isBlank()) {
             report(at + ".name: \"\" (expected: a name for the condition, e.g. errors)");
         }
-        boolean error = false;
-        String errorText = text(at, item, "error", "true or false");
-        if (errorText != null) {
-            switch (errorText.strip().toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "on" -> error = true;
-                case "false", "no", "off" -> error = false;
-                default -> report(at + ".error: " + Values.show(errorText) + " (expected: true or false)");
+    }
+
+    private ConditionConfig.Action action(String at, JsonNode item) {
+        String actionText = text(at, item, "action", "keep or drop");
+        if (actionText == null) {
+            if (item.get("action") == null) {
+                report(at + ".action: missing (expected: keep or drop)");
             }
-        }
-        Duration minDuration = null;
-        String durationText = text(at, item, "min_duration", "a duration such as 2s or 500ms");
-        if (durationText != null) {
-            minDuration = Values.parseDuration(durationText.strip());
-            if (minDuration == null || minDuration.isZero()) {
-                report(at + ".min_duration: " + Values.show(durationText)
-                        + " (expected: a duration > 0 such as 2s or 500ms)");
-            }
-        }
-        String serviceName = text(at, item, "service_name", "a glob such as backend-*");
-        String serviceType = text(at, item, "service_type", "a glob such as AWS::ECS::Container");
-        String host = text(at, item, "host", "a glob such as *.example.com");
-        String method = text(at, item, "http_method", "a glob such as GET");
-        String urlPath = text(at, item, "url_path", "a glob such as /health*");
-        Map<String, String> attributes = attributes(at, item.get("attributes"));
-        long defaultRate = action == ConditionConfig.Action.DROP ? 0 : 1;
-        long sampleRate = defaultRate;
-        String rateText = text(at, item, "sample_rate", "a whole number");
-        if (rateText != null) {
-            Long rate = Values.parseWhole(rateText.strip(), action == ConditionConfig.Action.KEEP ? 1 : 0,
-                    1_000_000_000L);
-            if (rate == null) {
-                report(at + ".sample_rate: " + Values.show(rateText) + " (expected: "
-                        + (action == ConditionConfig.Action.KEEP ? "1 (keep all) to 1000000000: keep 1 in N"
-                        : "0 (drop all) to 1000000000: keep 1 in N") + ")");
-            } else {
-                sampleRate = rate;
-            }
-        }
-        if (!error && minDuration == null && serviceName == null && serviceType == null && host == null
-                && method == null && urlPath == null && (attributes == null || attributes.isEmpty())
-                && problemCount == before) {
-            report(at + ": matches every trace (expected: at least one of " + MATCHERS + ")");
-        }
-        if (problemCount != before || action == null || name == null || attributes == null) {
             return null;
         }
-        return new ConditionConfig(name.strip(), action, error, minDuration, serviceName, serviceType, host, method,
-                urlPath, attributes, sampleRate);
+        return switch (actionText.strip().toLowerCase(Locale.ROOT)) {
+            case "keep" -> ConditionConfig.Action.KEEP;
+            case "drop" -> ConditionConfig.Action.DROP;
+            default -> {
+                report(at + ".action: " + Values.show(actionText) + " (expected: keep or drop)");
+                yield null;
+            }
+        };
+    }
+
+    private boolean error(String at, JsonNode item) {
+        String errorText = text(at, item, "error", "true or false");
+        if (errorText == null) {
+            return false;
+        }
+        switch (errorText.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> {
+                return true;
+            }
+            case "false", "no", "off" -> {
+                return false;
+            }
+            default -> {
+                report(at + ".error: " + Values.show(errorText) + " (expected: true or false)");
+                return false;
+            }
+        }
+    }
+
+    private Duration minDuration(String at, JsonNode item) {
+        String durationText = text(at, item, "min_duration", "a duration such as 2s or 500ms");
+        if (durationText == null) {
+            return null;
+        }
+        Duration minDuration = Values.parseDuration(durationText.strip());
+        if (minDuration == null || minDuration.isZero()) {
+            report(at + ".min_duration: " + Values.show(durationText)
+                    + " (expected: a duration > 0 such as 2s or 500ms)");
+        }
+        return minDuration;
+    }
+
+    /** 1 in N; a keep condition keeps all by default, a drop condition drops all. */
+    private long sampleRate(String at, JsonNode item, ConditionConfig.Action action) {
+        String rateText = text(at, item, "sample_rate", "a whole number");
+        long defaultRate = action == ConditionConfig.Action.DROP ? 0 : 1;
+        if (rateText == null) {
+            return defaultRate;
+        }
+        Long rate = Values.parseWhole(rateText.strip(), action == ConditionConfig.Action.KEEP ? 1 : 0,
+                1_000_000_000L);
+        if (rate == null) {
+            report(at + ".sample_rate: " + Values.show(rateText) + " (expected: "
+                    + (action == ConditionConfig.Action.KEEP ? "1 (keep all) to 1000000000: keep 1 in N"
+                    : "0 (drop all) to 1000000000: keep 1 in N") + ")");
+            return defaultRate;
+        }
+        return rate;
     }
 
     private int problemCount;

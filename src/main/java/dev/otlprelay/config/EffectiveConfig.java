@@ -29,7 +29,25 @@ public final class EffectiveConfig {
             y.append("# config file: ").append(Values.showPath(c.source()))
                     .append("; environment variables override it\n");
         }
-        ReceiverConfig r = c.receiver();
+        receiver(y, c.receiver());
+        y.append("admin:\n");
+        entry(y, "address", scalar(c.admin().address().toString()));
+        honeycomb(y, c.honeycomb());
+        xray(y, c.xray());
+        sampling(y, c.sampling());
+        y.append("debug:\n");
+        entry(y, "enabled", switch (c.debug().enabled()) {
+            case AUTO -> "auto    # resolves to " + (c.debugExporterOn() ? "on (Honeycomb and X-Ray export are off)"
+                    : "off (" + exportsOn(c) + ")");
+            case ON -> "true";
+            case OFF -> "false";
+        });
+        y.append("shutdown:\n");
+        entry(y, "drain_timeout", Values.formatDuration(c.shutdown().drainTimeout()));
+        return y.toString();
+    }
+
+    private static void receiver(StringBuilder y, ReceiverConfig r) {
         y.append("receiver:\n");
         entry(y, "http_address", scalar(r.httpAddress().toString()));
         entry(y, "grpc_address", scalar(r.grpcAddress().toString()));
@@ -42,9 +60,9 @@ public final class EffectiveConfig {
         nestedList(y, "allowed_origins", r.cors().allowedOrigins());
         nestedList(y, "allowed_headers", r.cors().allowedHeaders());
         nested(y, "max_age", Values.formatDuration(r.cors().maxAge()));
-        y.append("admin:\n");
-        entry(y, "address", scalar(c.admin().address().toString()));
-        HoneycombConfig h = c.honeycomb();
+    }
+
+    private static void honeycomb(StringBuilder y, HoneycombConfig h) {
         y.append("honeycomb:\n");
         entry(y, "api_key", h.apiKey().map(k -> k.fingerprint() + " (set)").orElse(ConfigLoader.NOT_SET));
         entry(y, "api_endpoint", scalar(h.apiEndpoint()));
@@ -72,7 +90,9 @@ public final class EffectiveConfig {
         nested(y, "fsync_interval", Values.formatDuration(sp.fsyncInterval()));
         nested(y, "max_bytes", Long.toString(sp.maxBytes()));
         nested(y, "segment_bytes", Long.toString(sp.segmentBytes()));
-        XrayConfig x = c.xray();
+    }
+
+    private static void xray(StringBuilder y, XrayConfig x) {
         y.append("xray:\n");
         entry(y, "enabled", switch (x.enabled()) {
             case AUTO -> "auto    # resolves to " + (x.exportEnabled() ? "on (daemon address configured)"
@@ -96,7 +116,9 @@ public final class EffectiveConfig {
         entry(y, "queue_bytes", Long.toString(x.queueBytes()));
         entry(y, "documents", x.documents().word());
         entry(y, "max_subsegments_per_document", Integer.toString(x.maxSubsegmentsPerDocument()));
-        SamplingConfig sm = c.sampling();
+    }
+
+    private static void sampling(StringBuilder y, SamplingConfig sm) {
         y.append("sampling:\n");
         entry(y, "rules_file", path(sm.rulesFile()) + (sm.active() ? "" : "    # no rules: every trace is kept"));
         entry(y, "reload_interval", Values.formatDuration(sm.reloadInterval()));
@@ -113,16 +135,6 @@ public final class EffectiveConfig {
             nested(y, "rules_file", path(sm.xray().rulesFile()));
             conditions(y, "    ", sm.xray().conditions());
         }
-        y.append("debug:\n");
-        entry(y, "enabled", switch (c.debug().enabled()) {
-            case AUTO -> "auto    # resolves to " + (c.debugExporterOn() ? "on (Honeycomb and X-Ray export are off)"
-                    : "off (" + exportsOn(c) + ")");
-            case ON -> "true";
-            case OFF -> "false";
-        });
-        y.append("shutdown:\n");
-        entry(y, "drain_timeout", Values.formatDuration(c.shutdown().drainTimeout()));
-        return y.toString();
     }
 
     private static String path(java.nio.file.Path p) {

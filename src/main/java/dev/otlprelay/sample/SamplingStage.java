@@ -288,39 +288,56 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
             long now = nanoClock.getAsLong();
             long lateKeptBytes = 0;
             for (Arrivals.Group group : arrivals.groups()) {
-                BufferedTrace trace = buffer.get(group.key());
-                if (trace == null) {
-                    Decision[] kept = cache.kept(group.key());
-                    if (kept != null) {
-                        lateKept(group, kept, traces.receivedNanos(), handoff);
-                        lateKeptBytes += group.bytes();
-                        continue;
-                    }
-                    if (cache.dropped(group.key())) {
-                        lateDropped(group);
-                        continue;
-                    }
-                    if (cache.forgotten(group.key())) {
-                        lateForgotten.increment(group.spans().size());
-                    }
-                    trace = buffer.open(group.key(), group.traceId(), now, traces.receivedNanos());
-                }
-                buffer.add(trace, group, now);
-                if (trace.spanCount() >= maxSpansPerTrace) {
-                    decide(trace, Trigger.SPAN_LIMIT, handoff);
-                } else if (atRoot && trace.root() != null && trace.root().parentless()) {
-                    decide(trace, Trigger.ROOT, handoff);
-                }
+                lateKeptBytes += arrive(group, traces.receivedNanos(), now, atRoot, handoff);
             }
             // The outboxes were measured before this request; what it added to them (late spans) counts once.
             room = maxBufferBytes - decidedBytes - lateKeptBytes;
             more = eject(room, handoff);
             handingOn.incrementAndGet();
         }
+        handOn(handoff, more, room);
+        return Acceptance.ACCEPTED;
+    }
+
+    /**
+     * Buffers one trace's spans of a request, or hands them on at once when the trace was decided already; decides
+     * a trace that reached its span limit or, when every route decides on the root, its root. Under the lock.
+     * Returns the bytes handed on to a kept trace's outboxes (they were not in the outboxes' size measured before).
+     */
+    private long arrive(Arrivals.Group group, long receivedNanos, long now, boolean atRoot, Handoff handoff) {
+        BufferedTrace trace = buffer.get(group.key());
+        if (trace == null) {
+            Decision[] kept = cache.kept(group.key());
+            if (kept != null) {
+                lateKept(group, kept, receivedNanos, handoff);
+                return group.bytes();
+            }
+            if (cache.dropped(group.key())) {
+                lateDropped(group);
+                return 0;
+            }
+            if (cache.forgotten(group.key())) {
+                lateForgotten.increment(group.spans().size());
+            }
+            trace = buffer.open(group.key(), group.traceId(), now, receivedNanos);
+        }
+        buffer.add(trace, group, now);
+        if (trace.spanCount() >= maxSpansPerTrace) {
+            decide(trace, Trigger.SPAN_LIMIT, handoff);
+        } else if (atRoot && trace.root() != null && trace.root().parentless()) {
+            decide(trace, Trigger.ROOT, handoff);
+        }
+        return 0;
+    }
+
+    /**
+     * Hands on what a request decided, outside the lock. A request that ejects many traces decides them a lock hold
+     * at a time, as tick() does: the other event loops' requests are not kept waiting behind all of them. Returns
+     * once all are decided.
+     */
+    private void handOn(Handoff first, boolean more, long room) {
         try {
-            hand(handoff);
-            // A request that ejects many traces decides them a lock hold at a time, as tick() does: the other
-            // event loops' requests are not kept waiting behind all of them. It returns once all are decided.
+            hand(first);
             while (more) {
                 Handoff next = new Handoff();
                 synchronized (lock) {
@@ -331,7 +348,6 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         } finally {
             handingOn.decrementAndGet();
         }
-        return Acceptance.ACCEPTED;
     }
 
     /**

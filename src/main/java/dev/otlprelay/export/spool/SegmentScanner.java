@@ -51,24 +51,15 @@ final class SegmentScanner {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(log), CHUNK)) {
             long size = Files.size(log);
             byte[] header = new byte[RecordFormat.RECORD_HEADER_BYTES];
-            int got = in.readNBytes(header, 0, RecordFormat.SEGMENT_HEADER_BYTES);
-            if (got < RecordFormat.SEGMENT_HEADER_BYTES) {
-                return corrupt(records, log, 0, "torn segment header: " + got + " of "
-                        + RecordFormat.SEGMENT_HEADER_BYTES + " bytes");
-            }
-            ByteBuffer segmentHeader = ByteBuffer.wrap(header, 0, RecordFormat.SEGMENT_HEADER_BYTES);
-            int magic = segmentHeader.getInt();
-            int version = segmentHeader.getInt();
-            if (magic != RecordFormat.SEGMENT_MAGIC || version != RecordFormat.SEGMENT_VERSION) {
-                return corrupt(records, log, 0, String.format("not a spool segment: magic 0x%08x version %d "
-                        + "(expected: magic 0x%08x version %d)", magic, version, RecordFormat.SEGMENT_MAGIC,
-                        RecordFormat.SEGMENT_VERSION));
+            String notASegment = segmentHeaderProblem(in, header);
+            if (notASegment != null) {
+                return corrupt(records, log, 0, notASegment);
             }
             offset = RecordFormat.SEGMENT_HEADER_BYTES;
             byte[] chunk = new byte[CHUNK];
             int previousIndex = -1;
             while (offset < size) {
-                got = in.readNBytes(header, 0, RecordFormat.RECORD_HEADER_BYTES);
+                int got = in.readNBytes(header, 0, RecordFormat.RECORD_HEADER_BYTES);
                 if (got < RecordFormat.RECORD_HEADER_BYTES) {
                     return corrupt(records, log, offset, "torn record header: " + got + " of "
                             + RecordFormat.RECORD_HEADER_BYTES + " bytes before the end of the file");
@@ -108,6 +99,22 @@ final class SegmentScanner {
             return new Scan(records, true);
         }
         return new Scan(records, false);
+    }
+
+    /** Null when {@code in} starts with a segment header of this format and version; else what is wrong. */
+    private static String segmentHeaderProblem(InputStream in, byte[] header) throws IOException {
+        int got = in.readNBytes(header, 0, RecordFormat.SEGMENT_HEADER_BYTES);
+        if (got < RecordFormat.SEGMENT_HEADER_BYTES) {
+            return "torn segment header: " + got + " of " + RecordFormat.SEGMENT_HEADER_BYTES + " bytes";
+        }
+        ByteBuffer segmentHeader = ByteBuffer.wrap(header, 0, RecordFormat.SEGMENT_HEADER_BYTES);
+        int magic = segmentHeader.getInt();
+        int version = segmentHeader.getInt();
+        if (magic != RecordFormat.SEGMENT_MAGIC || version != RecordFormat.SEGMENT_VERSION) {
+            return String.format("not a spool segment: magic 0x%08x version %d (expected: magic 0x%08x version %d)",
+                    magic, version, RecordFormat.SEGMENT_MAGIC, RecordFormat.SEGMENT_VERSION);
+        }
+        return null;
     }
 
     /**
