@@ -9,8 +9,9 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 
 /**
- * A metrics or logs export request, forwarded untouched by sampling. The body is kept as received (after
- * decompression) together with its encoding, so it can be sent on byte for byte.
+ * A metrics or logs export request, forwarded untouched by sampling. The receiver hands on a protobuf body as
+ * received (after decompression) and a JSON body as the protobuf it decodes to; {@code encoding} says which the body
+ * is (JSON only in spool records written by older relays).
  *
  * @param items what the request holds in its own unit: data points for metrics, log records for logs; what a
  *              destination drops of it is counted in these ({@code otlp_relay_dropped_data_points_total},

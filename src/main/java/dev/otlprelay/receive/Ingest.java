@@ -178,7 +178,8 @@ public final class Ingest {
 
     /**
      * Handles a metrics or logs request: it is checked to decode (so a client learns at once that it sent
-     * garbage) and handed on as received.
+     * garbage) and handed on, a protobuf body as received, a JSON body as the protobuf it decodes to (Honeycomb
+     * takes both; in protobuf it can be split on a 413 and counted in its own units when replayed from the spool).
      */
     public CompletableFuture<OtlpOutcome> passthrough(PassthroughBatch.Signal signal, byte[] body, int offset,
                                                       int length, OtlpEncoding encoding, ClientContext client) {
@@ -189,17 +190,26 @@ public final class Ingest {
             return done(refuse(transport, unavailable));
         }
         int items;
+        byte[] forwarded;
         try {
-            items = checkDecodes(signal, body, offset, length, encoding);
+            if (encoding == OtlpEncoding.JSON) {
+                com.google.protobuf.Message decoded = decodeJson(signal, body, offset, length);
+                items = decoded instanceof ExportMetricsServiceRequest m ? PassthroughBatch.dataPoints(m)
+                        : PassthroughBatch.logRecords((ExportLogsServiceRequest) decoded);
+                forwarded = decoded.toByteArray();
+            } else {
+                items = checkDecodes(signal, body, offset, length);
+                forwarded = offset == 0 && length == body.length ? body
+                        : Arrays.copyOfRange(body, offset, offset + length);
+            }
         } catch (InvalidRequestException e) {
             return done(invalid(transport, encoding, e.getMessage()));
         }
         if (length == 0) {
             return done(OtlpOutcome.ok());
         }
-        byte[] copy = offset == 0 && length == body.length ? body : Arrays.copyOfRange(body, offset, offset + length);
-        PassthroughBatch batch = new PassthroughBatch(signal, copy, encoding, length, client, System.nanoTime(),
-                items);
+        PassthroughBatch batch = new PassthroughBatch(signal, forwarded, OtlpEncoding.PROTOBUF, forwarded.length,
+                client, System.nanoTime(), items);
         Acceptance acceptance;
         try {
             acceptance = next.accept(batch);
@@ -270,17 +280,18 @@ public final class Ingest {
         }
     }
 
-    /** Decodes the request to check it, and returns what it holds: data points or log records. */
-    private static int checkDecodes(PassthroughBatch.Signal signal, byte[] body, int offset, int length,
-                                    OtlpEncoding encoding) throws InvalidRequestException {
-        if (encoding == OtlpEncoding.JSON) {
-            return switch (signal) {
-                case METRICS -> PassthroughBatch.dataPoints(
-                        OtlpJson.merge(body, offset, length, ExportMetricsServiceRequest.newBuilder()).build());
-                case LOGS -> PassthroughBatch.logRecords(
-                        OtlpJson.merge(body, offset, length, ExportLogsServiceRequest.newBuilder()).build());
-            };
-        }
+    /** A JSON metrics or logs request, decoded. */
+    private static com.google.protobuf.Message decodeJson(PassthroughBatch.Signal signal, byte[] body, int offset,
+                                                          int length) throws InvalidRequestException {
+        return switch (signal) {
+            case METRICS -> OtlpJson.merge(body, offset, length, ExportMetricsServiceRequest.newBuilder()).build();
+            case LOGS -> OtlpJson.merge(body, offset, length, ExportLogsServiceRequest.newBuilder()).build();
+        };
+    }
+
+    /** Decodes a protobuf request to check it, and returns what it holds: data points or log records. */
+    private static int checkDecodes(PassthroughBatch.Signal signal, byte[] body, int offset, int length)
+            throws InvalidRequestException {
         String type = signal == PassthroughBatch.Signal.METRICS ? "ExportMetricsServiceRequest"
                 : "ExportLogsServiceRequest";
         try {

@@ -3,11 +3,16 @@ package dev.otlprelay.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.otlprelay.pipeline.OtlpEncoding;
+import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.support.Http;
 import dev.otlprelay.support.TestRelay;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +70,7 @@ class HttpJsonLeniencyTest {
     }
 
     @Test
-    void jsonMetricsAndLogsAreHandedOnAsReceived() {
+    void jsonMetricsAndLogsAreHandedOnAsTheProtobufTheyDecodeTo() throws Exception {
         try (TestRelay relay = new TestRelay()) {
             byte[] metrics = """
                     {"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"requests","gauge":{"dataPoints":[{"asInt":"7"}]}}]}]}]}"""
@@ -78,9 +83,25 @@ class HttpJsonLeniencyTest {
             assertThat(Http.post(relay.httpUrl() + "/v1/logs", "application/json", null, logs).statusCode())
                     .isEqualTo(200);
             await().until(() -> relay.captured.passthroughBatches().size() == 2);
-            assertThat(relay.captured.passthroughBatches()).extracting(p -> new String(p.body(),
-                    StandardCharsets.UTF_8)).containsExactlyInAnyOrder(new String(metrics, StandardCharsets.UTF_8),
-                    new String(logs, StandardCharsets.UTF_8));
+            PassthroughBatch metricsBatch = relay.captured.passthroughBatches().stream()
+                    .filter(p -> p.signal() == PassthroughBatch.Signal.METRICS).findFirst().orElseThrow();
+            PassthroughBatch logsBatch = relay.captured.passthroughBatches().stream()
+                    .filter(p -> p.signal() == PassthroughBatch.Signal.LOGS).findFirst().orElseThrow();
+            assertThat(metricsBatch.encoding()).isEqualTo(OtlpEncoding.PROTOBUF);
+            assertThat(logsBatch.encoding()).isEqualTo(OtlpEncoding.PROTOBUF);
+
+            var gauge = ExportMetricsServiceRequest.parseFrom(metricsBatch.body())
+                    .getResourceMetrics(0).getScopeMetrics(0).getMetrics(0);
+            assertThat(gauge.getName()).isEqualTo("requests");
+            assertThat(gauge.getGauge().getDataPoints(0).getAsInt()).isEqualTo(7);
+            assertThat(metricsBatch.items()).isEqualTo(1);
+
+            var record = ExportLogsServiceRequest.parseFrom(logsBatch.body())
+                    .getResourceLogs(0).getScopeLogs(0).getLogRecords(0);
+            assertThat(record.getSeverityText()).isEqualTo("INFO");
+            assertThat(HexFormat.of().formatHex(record.getTraceId().toByteArray()))
+                    .isEqualTo("5b8efff798038103d269b633813fc60c");
+            assertThat(logsBatch.items()).isEqualTo(1);
         }
     }
 }

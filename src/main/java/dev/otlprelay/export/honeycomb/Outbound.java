@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * One request to Honeycomb as it waits, is sent and retried: either a batch of spans for {@code /v1/traces}
  * (kept as encoded ResourceSpans, see {@link EncodedResourceSpans}; a 413 decodes them again to split the batch)
- * or a metrics/logs body forwarded as received.
+ * or a metrics/logs body forwarded as the receiver handed it on (protobuf).
  */
 final class Outbound {
     final Tenant tenant;
@@ -24,7 +24,7 @@ final class Outbound {
      * same ref may repeat), for a forwarded body one entry; entries are null when the spool is off.
      */
     final List<SpoolRef> refs;
-    /** For metrics/logs: the body as received. */
+    /** For metrics/logs: the body to send. */
     final byte[] rawBody;
     /** For metrics/logs: which, and how many data points or log records the body holds; null and 0 for traces. */
     final PassthroughBatch.Signal signal;
@@ -93,7 +93,7 @@ final class Outbound {
 
     /**
      * Two halves by span count (traces) or by data points or log records (a protobuf metrics or logs body), for a
-     * 413; null when there is a single item, or the body is JSON (forwarded as received, not split).
+     * 413; null when there is a single item, or the body is JSON (only from an older relay's spool; not split).
      */
     List<Outbound> halves() {
         if (!isTraces()) {

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Halves a forwarded metrics or logs body that Honeycomb refused as too large (413), as a trace batch is halved: by
  * its items (data points, log records), each half keeping the resource, scope and metric around the items it
- * holds. Protobuf bodies only: a JSON body is forwarded as received and is not split.
+ * holds. Protobuf bodies only: the receiver turns JSON into protobuf, so only a JSON body spooled by an older relay
+ * is not split.
  */
 final class PassthroughSplit {
     /** A body's two halves and how many items each holds. */

@@ -89,7 +89,8 @@ final class SpoolReplay {
 
     /**
      * The data points or log records of a spooled metrics or logs body: counted from the body when it is protobuf;
-     * a JSON body (forwarded as received) is not decoded here, and counts 0.
+     * a JSON body (spooled by a relay older than the one that forwards JSON as protobuf) is not decoded here, and
+     * counts 0.
      */
     private static int items(PassthroughBatch.Signal signal, SpoolRecords.Stored stored) {
         if (!stored.contentType().equals("application/x-protobuf")) {

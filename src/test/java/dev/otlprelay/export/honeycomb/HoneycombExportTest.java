@@ -504,16 +504,75 @@ class HoneycombExportTest {
     }
 
     @Test
-    void metricsAndLogsAreForwardedUntouched() throws Exception {
+    void aProtobufMetricsBodyIsForwardedByteForByte() throws Exception {
         relay();
-        byte[] metrics = """
-                {"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"requests","gauge":{"dataPoints":[{"asInt":"7"}]}}]}]}]}"""
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(Http.post(relay.httpUrl() + "/v1/metrics", "application/json", null, metrics).statusCode())
+        byte[] body = Otlp.metrics(2, 3).toByteArray();
+        assertThat(Http.post(relay.httpUrl() + "/v1/metrics", "application/x-protobuf", null, body).statusCode())
                 .isEqualTo(200);
-        honeycomb.awaitAttempts(1, Duration.ofSeconds(10));
-        await().until(() -> !honeycomb.requests().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !honeycomb.requests().isEmpty());
         assertThat(honeycomb.requests().get(0).path()).isEqualTo("/v1/metrics");
-        assertThat(honeycomb.requests().get(0).raw()).isEqualTo(metrics);
+        assertThat(honeycomb.requests().get(0).raw()).isEqualTo(body);
+    }
+
+    private static final String JSON_GAUGE = """
+            {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"flask"}}]},\
+            "scopeMetrics":[{"metrics":[{"name":"requests","gauge":{"dataPoints":[%s]}}]}]}]}""";
+
+    private static byte[] jsonGauge(int points) {
+        List<String> each = new ArrayList<>();
+        for (int i = 0; i < points; i++) {
+            each.add("{\"asInt\":\"" + (i + 1) + "\",\"timeUnixNano\":\"" + (1_700_000_000_000_000_000L + i) + "\"}");
+        }
+        return JSON_GAUGE.formatted(String.join(",", each)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aJsonMetricsBodyIsForwardedAsTheProtobufItDecodesTo() throws Exception {
+        relay();
+        assertThat(Http.post(relay.httpUrl() + "/v1/metrics", "application/json", null, jsonGauge(2)).statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !honeycomb.requests().isEmpty());
+
+        FakeHoneycomb.Received sent = honeycomb.requests().get(0);
+        assertThat(sent.path()).isEqualTo("/v1/metrics");
+        assertThat(sent.contentType()).isEqualTo("application/x-protobuf");
+        var request = io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.parseFrom(sent.raw());
+        var metric = request.getResourceMetrics(0).getScopeMetrics(0).getMetrics(0);
+        assertThat(request.getResourceMetrics(0).getResource().getAttributes(0).getValue().getStringValue())
+                .isEqualTo("flask");
+        assertThat(metric.getName()).isEqualTo("requests");
+        assertThat(metric.getGauge().getDataPointsList()).extracting(p -> p.getAsInt()).containsExactly(1L, 2L);
+        assertThat(metric.getGauge().getDataPoints(1).getTimeUnixNano()).isEqualTo(1_700_000_000_000_000_001L);
+    }
+
+    @Test
+    void anOversizedJsonMetricsBodyIsSplitByDataPointsAndEveryHalfDelivered() throws Exception {
+        relay();
+        honeycomb.thenAnswer(Behaviour.status(413), 1);
+        assertThat(Http.post(relay.httpUrl() + "/v1/metrics", "application/json", null, jsonGauge(9)).statusCode())
+                .isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> honeycomb.requests().size() == 3);
+        List<Integer> points = new ArrayList<>();
+        for (int i = 1; i < 3; i++) {
+            points.add(dev.otlprelay.pipeline.PassthroughBatch.dataPoints(
+                    io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.parseFrom(
+                            honeycomb.requests().get(i).raw())));
+        }
+        assertThat(points).containsExactly(4, 5);
+        assertThat(honeycombMetric("otlp_relay_dropped_data_points_total")).isZero();
+    }
+
+    @Test
+    void aJsonLogsBodyGivenUpOnIsCountedInLogRecords() throws Exception {
+        relay();
+        honeycomb.thenAnswer(Behaviour.status(400), 1);
+        byte[] logs = """
+                {"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"a"}},{"body":{"stringValue":"b"}}]}]}]}"""
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(Http.post(relay.httpUrl() + "/v1/logs", "application/json", null, logs).statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                honeycombMetric("otlp_relay_dropped_log_records_total", "reason", "http_400")).isEqualTo(2));
     }
 }
