@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.CharConversionException;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +28,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.Mark;
@@ -60,14 +57,7 @@ public final class ConfigLoader {
     /** What {@link EffectiveConfig} writes for an absent key; read back as "no key" so its output loads. */
     static final String NOT_SET = "(not set)";
 
-    /** What {@link EffectiveConfig} writes for {@code honeycomb.spool.dir} when the spool is off; read back as off. */
-    static final String OFF = "(off)";
-
-    /** Honeycomb refuses batch requests over 5 MB, so {@code honeycomb.batch_max_bytes} may not exceed this. */
-    static final long HONEYCOMB_MAX_BATCH_BYTES = 5_000_000;
-
-    private static final long KIB = 1024;
-    private static final long MIB = 1024 * KIB;
+    private static final long MIB = 1024 * 1024;
 
     /** What {@link EffectiveConfig} writes for a key; refused when copied back into a file as the key. */
     private static final Pattern DUMPED_KEY = Pattern.compile("sha256:[0-9a-f]{8}( \\(set\\))?");
@@ -98,10 +88,6 @@ public final class ConfigLoader {
         return load(file, env, Path.of("").toAbsolutePath());
     }
 
-    /** How to read one kind of value, and what to say when it is wrong. */
-    private record ValueKind<T>(String expected, Function<String, T> parser, boolean stringOnly) {
-    }
-
     /** A resolved value: where it came from (env variable or key path), its text as written, and validity. */
     private record Field<T>(String label, String raw, T value, boolean valid) {
         static <T> Field<T> invalid(String label) {
@@ -109,212 +95,10 @@ public final class ConfigLoader {
         }
     }
 
-    private static final Pattern CORS_ORIGIN_FORM = Pattern.compile("[a-z][a-z0-9+.-]*://[^/\\s?#@]+");
-    private static final Pattern HEADER_TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-
-    /**
-     * A browser origin as the {@code Origin} header writes it (scheme://host[:port], no path; one trailing
-     * {@code /} is forgiven), with at most one {@code *}; or {@code *} alone for any origin; kept in lower case.
-     */
-    private static final ValueKind<String> CORS_ORIGIN = new ValueKind<>("an origin such as https://app.example.com or "
-            + "http://localhost:3000 (scheme, host and port, no path), with at most one * (https://*.example.com), "
-            + "or * for any origin", s -> {
-                String o = s.toLowerCase(Locale.ROOT);
-                if (o.endsWith("/") && !o.endsWith("//")) {
-                    o = o.substring(0, o.length() - 1);
-                }
-                boolean oneStar = o.indexOf('*') == o.lastIndexOf('*');
-                return o.equals("*") || (oneStar && CORS_ORIGIN_FORM.matcher(o).matches()) ? o : null;
-            }, false);
-
-    /** A request header name (an HTTP token), or {@code *} for any; kept as written. */
-    private static final ValueKind<String> CORS_HEADER = new ValueKind<>("a request header name such as "
-            + "x-honeycomb-team, or * for any", s -> HEADER_TOKEN.matcher(s).matches() ? s : null, false);
-
-    private static ValueKind<HostPort> address(HostPort example) {
-        return new ValueKind<>("host:port with port 0-65535, e.g. " + example, s -> {
-            try {
-                return HostPort.parse(s);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        }, false);
-    }
-
-    private static ValueKind<Long> size(long example) {
-        return new ValueKind<>("a size in bytes >= 0, e.g. " + example + " or " + Values.binarySize(example),
-                s -> Values.parseSize(s, 0, Long.MAX_VALUE), false);
-    }
-
-    private static ValueKind<Long> positiveIntSize(long example) {
-        return new ValueKind<>("a size in bytes from 1 to " + Integer.MAX_VALUE + ", e.g. " + example + " or "
-                + Values.binarySize(example), s -> Values.parseSize(s, 1, Integer.MAX_VALUE), false);
-    }
-
-    private static ValueKind<Long> sizeAtLeast(long min, long example) {
-        return new ValueKind<>("a size in bytes >= " + Values.binarySize(min) + ", e.g. " + example + " or "
-                + Values.binarySize(example), s -> Values.parseSize(s, min, Long.MAX_VALUE), false);
-    }
-
-    private static ValueKind<Long> sizeBetween(long min, long max, String why, long example) {
-        return new ValueKind<>("a size in bytes from " + Values.binarySize(min) + " to " + max + why + ", e.g. "
-                + example + " or " + Values.binarySize(example), s -> Values.parseSize(s, min, max), false);
-    }
-
-    private static ValueKind<Long> whole(long min, long max, String note, long example) {
-        return new ValueKind<>("a whole number from " + min + " to " + max + note + ", e.g. " + example,
-                s -> Values.parseWhole(s, min, max), false);
-    }
-
-    private static ValueKind<Double> decimal(String range, double min, double max, double example) {
-        return new ValueKind<>("a number " + range + ", e.g. " + Values.formatDecimal(example),
-                s -> Values.parseDecimal(s, min, max), false);
-    }
-
-    private static final ValueKind<Duration> DURATION = new ValueKind<>(
-            "a duration >= 0 such as 15s, 500ms, 2m or 1h, or whole seconds", Values::parseDuration, false);
-
-    private static final ValueKind<Duration> POSITIVE_DURATION = new ValueKind<>(
-            "a duration > 0 such as 15s, 500ms, 2m or 1h, or whole seconds", s -> {
-                Duration d = Values.parseDuration(s);
-                return d == null || d.isZero() ? null : d;
-            }, false);
-
-    private static final ValueKind<Boolean> BOOLEAN = new ValueKind<>("true or false",
-            s -> switch (s.toLowerCase(Locale.ROOT)) {
-                case "true", "on", "yes" -> Boolean.TRUE;
-                case "false", "off", "no" -> Boolean.FALSE;
-                default -> null;
-            }, false);
-
-    private static final ValueKind<HoneycombConfig.KeyMode> KEY_MODE = new ValueKind<>("relay, client or client-or-relay",
-            s -> {
-                for (HoneycombConfig.KeyMode m : HoneycombConfig.KeyMode.values()) {
-                    if (m.word().equalsIgnoreCase(s)) {
-                        return m;
-                    }
-                }
-                return null;
-            }, false);
-
-    /** {@code honeycomb.compression}: true for gzip. */
-    private static final ValueKind<Boolean> COMPRESSION = new ValueKind<>("gzip or none",
-            s -> switch (s.toLowerCase(Locale.ROOT)) {
-                case "gzip" -> Boolean.TRUE;
-                case "none" -> Boolean.FALSE;
-                default -> null;
-            }, false);
-
-    private static final ValueKind<SpoolConfig.Fsync> FSYNC = new ValueKind<>("always, interval or never",
-            s -> switch (s.toLowerCase(Locale.ROOT)) {
-                case "always" -> SpoolConfig.Fsync.ALWAYS;
-                case "interval" -> SpoolConfig.Fsync.INTERVAL;
-                case "never" -> SpoolConfig.Fsync.NEVER;
-                default -> null;
-            }, false);
-
-    private static final ValueKind<XrayConfig.Documents> DOCUMENTS = new ValueKind<>("nested or per_span", s -> {
-        for (XrayConfig.Documents d : XrayConfig.Documents.values()) {
-            if (d.word().equalsIgnoreCase(s)) {
-                return d;
-            }
-        }
-        return null;
-    }, false);
-
-    /** {@code xray.daemon_address}: empty means "not configured" (the default address is used). */
-    private static final ValueKind<Optional<HostPort>> DAEMON_ADDRESS = new ValueKind<>(
-            "host:port or \"tcp:host:port udp:host:port\", e.g. " + XrayConfig.defaults().daemonAddress(), s -> {
-                if (s.isEmpty()) {
-                    return Optional.empty();
-                }
-                HostPort udp = daemonAddress(s);
-                return udp == null ? null : Optional.of(udp);
-            }, false);
-
     private static final String STATUS = "an HTTP status from 400 to 599 other than 413 (split, not retried), e.g. 500";
     private static final String STATUS_LIST = "a list of HTTP statuses, or one string of them separated by commas, "
             + "e.g. [429, 500, 502, 503, 504]";
     private static final String ATTRIBUTE_LIST = "a list of attribute keys, or one string of keys separated by commas";
-
-    private static final ValueKind<DebugExporterConfig.Mode> MODE = new ValueKind<>("auto, true or false",
-            s -> switch (s.toLowerCase(Locale.ROOT)) {
-                case "auto" -> DebugExporterConfig.Mode.AUTO;
-                case "true", "on", "yes" -> DebugExporterConfig.Mode.ON;
-                case "false", "off", "no" -> DebugExporterConfig.Mode.OFF;
-                default -> null;
-            }, false);
-
-    private static final ValueKind<String> ENDPOINT = new ValueKind<>(
-            "an absolute http(s) URL, e.g. " + HoneycombConfig.DEFAULT_API_ENDPOINT, ConfigLoader::endpoint, true);
-
-    private static final ValueKind<String> DATASET = new ValueKind<>("a dataset name", s -> s, true);
-
-    /**
-     * The UDP address of the X-Ray daemon from {@code host:port}, {@code udp:host:port}, or the X-Ray SDK's
-     * {@code tcp:host:port udp:host:port} (either order; the TCP part must be valid too but is not used); null
-     * when the text is none of these, or names port 0 or no host.
-     */
-    static HostPort daemonAddress(String text) {
-        String[] parts = text.strip().split("\\s+");
-        String udp = null;
-        String tcp = null;
-        if (parts.length == 1) {
-            if (hasPrefix(parts[0], "tcp:")) {
-                return null;
-            }
-            udp = hasPrefix(parts[0], "udp:") ? parts[0].substring(4) : parts[0];
-        } else if (parts.length == 2) {
-            for (String part : parts) {
-                if (udp == null && hasPrefix(part, "udp:")) {
-                    udp = part.substring(4);
-                } else if (tcp == null && hasPrefix(part, "tcp:")) {
-                    tcp = part.substring(4);
-                } else {
-                    return null;
-                }
-            }
-            if (destination(tcp) == null) {
-                return null;
-            }
-        } else {
-            return null;
-        }
-        return destination(udp);
-    }
-
-    private static boolean hasPrefix(String s, String prefix) {
-        return s.regionMatches(true, 0, prefix, 0, prefix.length());
-    }
-
-    /** An address to send to: host:port with a host and a port other than 0; null otherwise. */
-    private static HostPort destination(String s) {
-        try {
-            HostPort hp = HostPort.parse(s);
-            return s.startsWith(":") || hp.port() == 0 ? null : hp;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /** The URL without trailing slashes, or null when it is not an absolute http(s) URL with a host. */
-    private static String endpoint(String s) {
-        try {
-            URI uri = new URI(s);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                return null;
-            }
-        } catch (URISyntaxException e) {
-            return null;
-        }
-        String r = s;
-        while (r.endsWith("/")) {
-            r = r.substring(0, r.length() - 1);
-        }
-        return r;
-    }
 
     private static final class Loading {
         private final Map<String, String> env;
@@ -336,19 +120,12 @@ public final class ConfigLoader {
             readConfigFile(file);
             checkLayout();
             Receiver receiver = receiver();
-            Field<HostPort> admin = field("admin", "address", "RELAY_ADMIN_ADDRESS",
-                    address(AdminConfig.defaults().address()), AdminConfig.defaults().address(),
-                    AdminConfig.defaults().address().toString());
+            Field<HostPort> admin = field(Keys.ADMIN_ADDRESS);
             Honeycomb honeycomb = honeycomb();
             Xray xray = xray();
             Sampling sampling = sampling();
-            DebugExporterConfig d = DebugExporterConfig.defaults();
-            Field<DebugExporterConfig.Mode> debug = field("debug", "enabled", null, MODE, d.enabled(),
-                    d.enabled().name().toLowerCase(Locale.ROOT));
-
-            ShutdownConfig s = ShutdownConfig.defaults();
-            Field<Duration> drain = field("shutdown", "drain_timeout", null, DURATION, s.drainTimeout(),
-                    Values.formatDuration(s.drainTimeout()));
+            Field<DebugExporterConfig.Mode> debug = field(Keys.DEBUG_ENABLED);
+            Field<Duration> drain = field(Keys.DRAIN_TIMEOUT);
 
             checkPortsDiffer(List.of(receiver.http(), receiver.grpc(), admin));
             if (sampling.maxBuffer().valid() && receiver.maxRequest().valid()
@@ -378,32 +155,18 @@ public final class ConfigLoader {
         }
 
         private Receiver receiver() {
-            ReceiverConfig r = ReceiverConfig.defaults();
-            Field<HostPort> http = field("receiver", "http_address", "RELAY_HTTP_ADDRESS",
-                    address(r.httpAddress()), r.httpAddress(), r.httpAddress().toString());
-            Field<HostPort> grpc = field("receiver", "grpc_address", "RELAY_GRPC_ADDRESS",
-                    address(r.grpcAddress()), r.grpcAddress(), r.grpcAddress().toString());
-            long maxRequestDefault = MemoryBounds.maxRequest(maxHeapBytes);
-            Field<Long> maxRequest = field("receiver", "max_request_bytes", "RELAY_MAX_REQUEST_BYTES",
-                    size(r.maxRequestBytes()), maxRequestDefault, Long.toString(maxRequestDefault));
-            Field<Long> maxGrpc = field("receiver", "max_grpc_message_bytes", null,
-                    positiveIntSize(r.maxGrpcMessageBytes()), (long) r.maxGrpcMessageBytes(),
-                    Integer.toString(r.maxGrpcMessageBytes()));
-            long inflightDefault = MemoryBounds.inflight(maxHeapBytes);
-            Field<Long> maxInflight = field("receiver", "max_inflight_bytes", "RELAY_MAX_INFLIGHT_BYTES",
-                    size(r.maxInflightBytes()), inflightDefault, Long.toString(inflightDefault));
-            Field<Duration> retryAfter = field("receiver", "retry_after", null, DURATION, r.retryAfter(),
-                    Values.formatDuration(r.retryAfter()));
-            Field<Duration> receiveTimeout = field("receiver", "request_timeout", "RELAY_REQUEST_TIMEOUT",
-                    POSITIVE_DURATION, r.requestTimeout(), Values.formatDuration(r.requestTimeout()));
-            Field<List<String>> corsOrigins = textList("receiver.cors", "allowed_origins",
-                    "RELAY_CORS_ALLOWED_ORIGINS", CORS_ORIGIN, "a list of origins, or one string of them "
-                            + "separated by commas");
-            Field<List<String>> corsHeaders = textList("receiver.cors", "allowed_headers",
-                    "RELAY_CORS_ALLOWED_HEADERS", CORS_HEADER, "a list of header names, or one string of them "
-                            + "separated by commas");
-            Field<Duration> corsMaxAge = field("receiver.cors", "max_age", null, DURATION, r.cors().maxAge(),
-                    Values.formatDuration(r.cors().maxAge()));
+            Field<HostPort> http = field(Keys.HTTP_ADDRESS);
+            Field<HostPort> grpc = field(Keys.GRPC_ADDRESS);
+            Field<Long> maxRequest = field(Keys.MAX_REQUEST_BYTES);
+            Field<Long> maxGrpc = field(Keys.MAX_GRPC_MESSAGE_BYTES);
+            Field<Long> maxInflight = field(Keys.MAX_INFLIGHT_BYTES);
+            Field<Duration> retryAfter = field(Keys.RETRY_AFTER);
+            Field<Duration> receiveTimeout = field(Keys.RECEIVE_TIMEOUT);
+            Field<List<String>> corsOrigins = list(Keys.CORS_ALLOWED_ORIGINS,
+                    "a list of origins, or one string of them separated by commas");
+            Field<List<String>> corsHeaders = list(Keys.CORS_ALLOWED_HEADERS,
+                    "a list of header names, or one string of them separated by commas");
+            Field<Duration> corsMaxAge = field(Keys.CORS_MAX_AGE);
 
             if (maxRequest.valid() && maxInflight.valid() && maxRequest.value() > maxInflight.value()) {
                 problem(maxRequest.label() + ": " + Values.show(maxRequest.raw()) + " (expected: at most "
@@ -425,48 +188,26 @@ public final class ConfigLoader {
         }
 
         private Honeycomb honeycomb() {
-            HoneycombConfig h = HoneycombConfig.defaults();
             Optional<Secret> apiKey = apiKey();
-            Field<String> endpoint = field("honeycomb", "api_endpoint", "HONEYCOMB_API_ENDPOINT", ENDPOINT,
-                    h.apiEndpoint(), h.apiEndpoint());
-            Field<String> dataset = field("honeycomb", "dataset", "HONEYCOMB_DATASET", DATASET, "", "");
+            Field<String> endpoint = field(Keys.API_ENDPOINT);
+            Field<String> dataset = field(Keys.DATASET);
+            Field<HoneycombConfig.KeyMode> keyMode = field(Keys.KEY_MODE);
+            Field<Boolean> gzip = field(Keys.COMPRESSION);
+            Field<Duration> batchTimeout = field(Keys.BATCH_TIMEOUT);
+            Field<Long> batchSpans = field(Keys.BATCH_MAX_SPANS);
+            Field<Long> batchBytes = field(Keys.BATCH_MAX_BYTES);
+            Field<Duration> initialBackoff = field(Keys.RETRY_INITIAL_BACKOFF);
+            Field<Double> multiplier = field(Keys.RETRY_MULTIPLIER);
+            Field<Double> jitter = field(Keys.RETRY_JITTER);
+            Field<Duration> maxBackoff = field(Keys.RETRY_MAX_BACKOFF);
+            Field<Duration> maxElapsed = field(Keys.RETRY_MAX_ELAPSED);
+            Field<Duration> requestTimeout = field(Keys.SEND_TIMEOUT);
+            Field<Long> senders = field(Keys.SENDERS);
+            Field<Set<Integer>> retryOn = statusList(Keys.RETRY_ON);
+            Field<Long> queueBytes = field(Keys.HONEYCOMB_QUEUE_BYTES);
+            Field<Duration> readyAge = field(Keys.READY_MAX_QUEUE_AGE);
 
-            HoneycombConfig.BatchConfig b = h.batch();
-            HoneycombConfig.RetryConfig rt = h.retry();
-            Field<HoneycombConfig.KeyMode> keyMode = field("honeycomb", "key_mode", null, KEY_MODE, h.keyMode(),
-                    h.keyMode().word());
-            Field<Boolean> gzip = field("honeycomb", "compression", null, COMPRESSION, h.gzip(),
-                    h.gzip() ? "gzip" : "none");
-            Field<Duration> batchTimeout = field("honeycomb", "batch_timeout", null, POSITIVE_DURATION,
-                    b.timeout(), Values.formatDuration(b.timeout()));
-            Field<Long> batchSpans = field("honeycomb", "batch_max_spans", null, whole(1, 1_000_000, "",
-                    b.maxSpans()), (long) b.maxSpans(), Integer.toString(b.maxSpans()));
-            Field<Long> batchBytes = field("honeycomb", "batch_max_bytes", null, sizeBetween(KIB,
-                    HONEYCOMB_MAX_BATCH_BYTES, " (Honeycomb refuses batches over 5 MB)", b.maxBytes()),
-                    b.maxBytes(), Long.toString(b.maxBytes()));
-            Field<Duration> initialBackoff = field("honeycomb", "retry_initial_backoff", null, POSITIVE_DURATION,
-                    rt.initialBackoff(), Values.formatDuration(rt.initialBackoff()));
-            Field<Double> multiplier = field("honeycomb", "retry_multiplier", null,
-                    decimal(">= 1", 1, Double.MAX_VALUE, rt.multiplier()), rt.multiplier(),
-                    Values.formatDecimal(rt.multiplier()));
-            Field<Double> jitter = field("honeycomb", "retry_jitter", null,
-                    decimal("from 0 to 1", 0, 1, rt.jitter()), rt.jitter(), Values.formatDecimal(rt.jitter()));
-            Field<Duration> maxBackoff = field("honeycomb", "retry_max_backoff", null, POSITIVE_DURATION,
-                    rt.maxBackoff(), Values.formatDuration(rt.maxBackoff()));
-            Field<Duration> maxElapsed = field("honeycomb", "retry_max_elapsed", null, DURATION, rt.maxElapsed(),
-                    Values.formatDuration(rt.maxElapsed()));
-            Field<Duration> requestTimeout = field("honeycomb", "request_timeout", null, POSITIVE_DURATION,
-                    rt.attemptTimeout(), Values.formatDuration(rt.attemptTimeout()));
-            Field<Long> senders = field("honeycomb", "senders", null, whole(1, 64, "", rt.senders()),
-                    (long) rt.senders(), Integer.toString(rt.senders()));
-            Field<Set<Integer>> retryOn = statusList("honeycomb", "retry_on", rt.retryOn());
-            long honeycombQueueDefault = MemoryBounds.honeycombQueue(maxHeapBytes);
-            Field<Long> queueBytes = field("honeycomb", "queue_bytes", null, sizeAtLeast(MIB, h.queueBytes()),
-                    honeycombQueueDefault, Long.toString(honeycombQueueDefault));
-            Field<Duration> readyAge = field("honeycomb", "ready_max_queue_age", null, POSITIVE_DURATION,
-                    h.readyMaxQueueAge(), Values.formatDuration(h.readyMaxQueueAge()));
-
-            Supplier<SpoolConfig> spool = spool(h.spool());
+            Supplier<SpoolConfig> spool = spool();
 
             if (initialBackoff.valid() && maxBackoff.valid()
                     && maxBackoff.value().compareTo(initialBackoff.value()) < 0) {
@@ -483,17 +224,12 @@ public final class ConfigLoader {
                     queueBytes.value(), readyAge.value(), spool.get()));
         }
 
-        private Supplier<SpoolConfig> spool(SpoolConfig sp) {
-            Field<Optional<Path>> spoolDir = field("honeycomb.spool", "dir", "RELAY_SPOOL_DIR", spoolDirKind(),
-                    Optional.empty(), "");
-            Field<SpoolConfig.Fsync> fsync = field("honeycomb.spool", "fsync", null, FSYNC, sp.fsync(),
-                    sp.fsync().name().toLowerCase(Locale.ROOT));
-            Field<Duration> fsyncInterval = field("honeycomb.spool", "fsync_interval", null, POSITIVE_DURATION,
-                    sp.fsyncInterval(), Values.formatDuration(sp.fsyncInterval()));
-            Field<Long> spoolMax = field("honeycomb.spool", "max_bytes", null, sizeAtLeast(16 * MIB, sp.maxBytes()),
-                    sp.maxBytes(), Long.toString(sp.maxBytes()));
-            Field<Long> segment = field("honeycomb.spool", "segment_bytes", null,
-                    sizeAtLeast(MIB, sp.segmentBytes()), sp.segmentBytes(), Long.toString(sp.segmentBytes()));
+        private Supplier<SpoolConfig> spool() {
+            Field<Optional<Path>> spoolDir = field(Keys.SPOOL_DIR);
+            Field<SpoolConfig.Fsync> fsync = field(Keys.FSYNC);
+            Field<Duration> fsyncInterval = field(Keys.FSYNC_INTERVAL);
+            Field<Long> spoolMax = field(Keys.SPOOL_MAX_BYTES);
+            Field<Long> segment = field(Keys.SEGMENT_BYTES);
 
             if (segment.valid() && spoolMax.valid() && segment.value() > spoolMax.value()) {
                 problem(segment.label() + ": " + Values.show(segment.raw()) + " (expected: at most "
@@ -508,26 +244,15 @@ public final class ConfigLoader {
 
         private Xray xray() {
             XrayConfig x = XrayConfig.defaults();
-            Field<DebugExporterConfig.Mode> xrayEnabled = field("xray", "enabled", null, MODE, x.enabled(),
-                    x.enabled().name().toLowerCase(Locale.ROOT));
-            Field<Optional<HostPort>> daemon = field("xray", "daemon_address", "AWS_XRAY_DAEMON_ADDRESS",
-                    DAEMON_ADDRESS, Optional.empty(), "");
-            Field<List<String>> indexed = attributeList("xray", "indexed_attributes");
-            Field<Boolean> indexAll = field("xray", "index_all_attributes", null, BOOLEAN, x.indexAllAttributes(),
-                    Boolean.toString(x.indexAllAttributes()));
-            Field<Boolean> annotateSampling = field("xray", "annotate_sampling", null, BOOLEAN,
-                    x.annotateSampling(), Boolean.toString(x.annotateSampling()));
-            Field<Long> datagrams = field("xray", "max_datagrams_per_second", null,
-                    whole(0, 1_000_000, " (0 = unpaced)", x.maxDatagramsPerSecond()),
-                    (long) x.maxDatagramsPerSecond(), Integer.toString(x.maxDatagramsPerSecond()));
-            long xrayQueueDefault = MemoryBounds.xrayQueue(maxHeapBytes);
-            Field<Long> xrayQueue = field("xray", "queue_bytes", null, sizeAtLeast(MIB, x.queueBytes()),
-                    xrayQueueDefault, Long.toString(xrayQueueDefault));
-            Field<XrayConfig.Documents> documents = field("xray", "documents", "RELAY_XRAY_DOCUMENTS", DOCUMENTS,
-                    x.documents(), x.documents().word());
-            Field<Long> maxSubsegments = field("xray", "max_subsegments_per_document", null,
-                    whole(1, 10_000, "", x.maxSubsegmentsPerDocument()), (long) x.maxSubsegmentsPerDocument(),
-                    Integer.toString(x.maxSubsegmentsPerDocument()));
+            Field<DebugExporterConfig.Mode> xrayEnabled = field(Keys.XRAY_ENABLED);
+            Field<Optional<HostPort>> daemon = field(Keys.DAEMON_ADDRESS);
+            Field<List<String>> indexed = list(Keys.INDEXED_ATTRIBUTES, ATTRIBUTE_LIST);
+            Field<Boolean> indexAll = field(Keys.INDEX_ALL_ATTRIBUTES);
+            Field<Boolean> annotateSampling = field(Keys.ANNOTATE_SAMPLING);
+            Field<Long> datagrams = field(Keys.MAX_DATAGRAMS_PER_SECOND);
+            Field<Long> xrayQueue = field(Keys.XRAY_QUEUE_BYTES);
+            Field<XrayConfig.Documents> documents = field(Keys.DOCUMENTS);
+            Field<Long> maxSubsegments = field(Keys.MAX_SUBSEGMENTS_PER_DOCUMENT);
 
             return new Xray(xrayQueue, () -> new XrayConfig(xrayEnabled.value(),
                     daemon.value().orElse(x.daemonAddress()), daemon.value().isPresent(), indexed.value(),
@@ -539,42 +264,25 @@ public final class ConfigLoader {
         }
 
         private Sampling sampling() {
-            SamplingConfig sm = SamplingConfig.defaults();
-            Field<Optional<Path>> rulesFile = field("sampling", "rules_file", "RELAY_SAMPLING_RULES",
-                    rulesFileKind(), Optional.empty(), "");
-            Field<Duration> reload = field("sampling", "reload_interval", null, POSITIVE_DURATION,
-                    sm.reloadInterval(), Values.formatDuration(sm.reloadInterval()));
-            Field<Duration> decisionWait = field("sampling", "decision_wait", null, DURATION, sm.decisionWait(),
-                    Values.formatDuration(sm.decisionWait()));
-            Field<Duration> traceTimeout = field("sampling", "trace_timeout", null, POSITIVE_DURATION,
-                    sm.traceTimeout(), Values.formatDuration(sm.traceTimeout()));
-            Field<Long> maxSpans = field("sampling", "max_spans_per_trace", null,
-                    whole(1, 1_000_000, "", sm.maxSpansPerTrace()), (long) sm.maxSpansPerTrace(),
-                    Integer.toString(sm.maxSpansPerTrace()));
-            Field<Long> maxLive = field("sampling", "max_live_traces", null,
-                    whole(1, 10_000_000, "", sm.maxLiveTraces()), (long) sm.maxLiveTraces(),
-                    Integer.toString(sm.maxLiveTraces()));
-            long bufferDefault = MemoryBounds.samplingBuffer(maxHeapBytes);
-            Field<Long> maxBuffer = field("sampling", "max_buffer_bytes", null, sizeAtLeast(MIB,
-                    sm.maxBufferBytes()), bufferDefault, Long.toString(bufferDefault));
-            Field<Long> keptCache = field("sampling", "kept_cache_traces", null,
-                    whole(1, 100_000_000, "", sm.keptCacheTraces()), (long) sm.keptCacheTraces(),
-                    Integer.toString(sm.keptCacheTraces()));
-            Field<Long> droppedFilter = field("sampling", "dropped_filter_traces", null,
-                    whole(1, 1_000_000_000, "", sm.droppedFilterTraces()), (long) sm.droppedFilterTraces(),
-                    Integer.toString(sm.droppedFilterTraces()));
+            Field<Optional<Path>> rulesFile = field(Keys.RULES_FILE);
+            Field<Duration> reload = field(Keys.RELOAD_INTERVAL);
+            Field<Duration> decisionWait = field(Keys.DECISION_WAIT);
+            Field<Duration> traceTimeout = field(Keys.TRACE_TIMEOUT);
+            Field<Long> maxSpans = field(Keys.MAX_SPANS_PER_TRACE);
+            Field<Long> maxLive = field(Keys.MAX_LIVE_TRACES);
+            Field<Long> maxBuffer = field(Keys.MAX_BUFFER_BYTES);
+            Field<Long> keptCache = field(Keys.KEPT_CACHE_TRACES);
+            Field<Long> droppedFilter = field(Keys.DROPPED_FILTER_TRACES);
             Conditions conditionReader = new Conditions(this::problem, this::substitute);
-            List<ConditionConfig> conditions = conditionReader.read("sampling.conditions",
-                    fileValue("sampling", "conditions"));
+            List<ConditionConfig> conditions = conditionReader.read(Keys.CONDITIONS.path(),
+                    fileValue(Keys.CONDITIONS));
             SamplingConfig.DestinationRules xrayRules = null;
-            JsonNode xraySampling = root == null || !root.path("sampling").isObject() ? null
-                    : root.path("sampling").get("xray");
+            JsonNode xraySampling = fileValue(Keys.SAMPLING_XRAY);
             List<ConditionConfig> xrayConditions = List.of();
-            Field<Optional<Path>> xrayRulesFile = field("sampling.xray", "rules_file", null, rulesFileKind(),
-                    Optional.empty(), "");
+            Field<Optional<Path>> xrayRulesFile = field(Keys.XRAY_RULES_FILE);
             if (xraySampling != null && xraySampling.isObject() && !xraySampling.isEmpty()) {
-                xrayConditions = conditionReader.read("sampling.xray.conditions",
-                        fileValue("sampling.xray", "conditions"));
+                xrayConditions = conditionReader.read(Keys.XRAY_CONDITIONS.path(),
+                        fileValue(Keys.XRAY_CONDITIONS));
                 if (xrayConditions != null && xrayRulesFile.valid()
                         && (xrayRulesFile.value().isPresent() || !xrayConditions.isEmpty())) {
                     xrayRules = new SamplingConfig.DestinationRules(xrayRulesFile.value().orElse(null),
@@ -776,66 +484,35 @@ public final class ConfigLoader {
 
         // ---- values ----
 
-        private <T> Field<T> field(String section, String key, String envVar, ValueKind<T> kind, T dflt,
-                                   String dfltRaw) {
-            String path = section + "." + key;
-            Field<T> result = new Field<>(path, dfltRaw, dflt, true);
-            JsonNode node = fileValue(section, key);
+        /** The file's value of a key, null when absent or null. */
+        private JsonNode fileValue(Key<?> key) {
+            return fileValue(key.section(), key.name());
+        }
+
+        /** A {@link Key.Reading#VALUE} key: its default, else the file's value, else its environment variable's. */
+        private <T> Field<T> field(Key<T> key) {
+            ValueKind<T> kind = key.kind();
+            T dflt = key.defaultValue(maxHeapBytes);
+            Field<T> result = new Field<>(key.path(), kind.show(dflt), dflt, true);
+            JsonNode node = fileValue(key);
             if (node != null) {
-                String text = fileText(path, node, kind.expected(), kind.stringOnly());
-                result = text == null ? Field.invalid(path) : parse(path, text, kind);
+                String text = fileText(key.path(), node, kind.expected(), kind.stringOnly());
+                result = text == null ? Field.invalid(key.path()) : parse(key.path(), text, kind);
             }
-            String fromEnv = envVar == null ? null : env(envVar);
+            String fromEnv = key.env() == null ? null : env(key.env());
             if (fromEnv != null) {
-                result = parse(envVar, fromEnv, kind);
+                result = parse(key.env(), fromEnv, kind);
             }
             return result;
         }
 
         private <T> Field<T> parse(String label, String text, ValueKind<T> kind) {
-            T value = kind.parser().apply(kind.stringOnly() ? text : text.strip());
+            T value = kind.parse(kind.stringOnly() ? text : text.strip(), workingDir);
             if (value == null) {
                 problem(label + ": " + Values.show(text) + " (expected: " + kind.expected() + ")");
                 return Field.invalid(label);
             }
             return new Field<>(label, text, value, true);
-        }
-
-        /**
-         * {@code honeycomb.spool.dir} / {@code RELAY_SPOOL_DIR}: an absolute path resolved against the working
-         * directory, or empty (also {@value ConfigLoader#OFF}, as the effective configuration shows it) for off.
-         */
-        private ValueKind<Optional<Path>> spoolDirKind() {
-            return new ValueKind<>("a directory path, or empty for no spool", s -> {
-                if (s.isEmpty() || s.equals(OFF)) {
-                    return Optional.empty();
-                }
-                try {
-                    Path p = workingDir.resolve(Path.of(s)).normalize();
-                    return Files.exists(p) && !Files.isDirectory(p) ? null : Optional.of(p);
-                } catch (InvalidPathException | SecurityException e) {
-                    return null;
-                }
-            }, false);
-        }
-
-        /**
-         * {@code sampling.rules_file} / {@code RELAY_SAMPLING_RULES}: a readable file, resolved against the working
-         * directory; empty for none. Its content is checked by the sampling stage's loader (at start and by
-         * {@code check-config}), which knows the rule formats.
-         */
-        private ValueKind<Optional<Path>> rulesFileKind() {
-            return new ValueKind<>("a readable X-Ray sampling rules file (JSON), or empty for none", s -> {
-                if (s.isEmpty() || s.equals(OFF)) {
-                    return Optional.empty();
-                }
-                try {
-                    Path p = workingDir.resolve(Path.of(s)).normalize();
-                    return Files.isRegularFile(p) && Files.isReadable(p) ? Optional.of(p) : null;
-                } catch (InvalidPathException | SecurityException e) {
-                    return null;
-                }
-            }, false);
         }
 
         /** ${VAR} substitution for values read outside {@link #field}; null (problem recorded) on failure. */
@@ -848,24 +525,19 @@ public final class ConfigLoader {
             }
         }
 
-        /** A YAML list of attribute keys, or one string with keys separated by commas; duplicates dropped. */
-        private Field<List<String>> attributeList(String section, String key) {
-            return textList(section, key, null, new ValueKind<>("an attribute key", t -> t, false), ATTRIBUTE_LIST);
-        }
-
         /**
          * A YAML list of strings, or one string of them separated by commas (blank parts skipped); the
          * environment variable, commas too, overrides the file. Each item is stripped and parsed by {@code item},
          * whose parser returns the item as kept, or null to refuse it; duplicates are kept once.
          */
-        private Field<List<String>> textList(String section, String key, String envVar, ValueKind<String> item,
-                                             String expected) {
-            String path = section + "." + key;
-            String fromEnv = envVar == null ? null : env(envVar);
+        private Field<List<String>> list(Key<String> key, String expected) {
+            ValueKind<String> item = key.kind();
+            String path = key.path();
+            String fromEnv = key.env() == null ? null : env(key.env());
             if (fromEnv != null) {
-                return commaList(envVar, fromEnv, item);
+                return commaList(key.env(), fromEnv, item);
             }
-            JsonNode node = fileValue(section, key);
+            JsonNode node = fileValue(key);
             if (node == null) {
                 return new Field<>(path, "", List.of(), true);
             }
@@ -905,7 +577,7 @@ public final class ConfigLoader {
         }
 
         private String listItem(String label, String text, ValueKind<String> item) {
-            String value = text.isBlank() ? null : item.parser().apply(text.strip());
+            String value = text.isBlank() ? null : item.parse(text.strip(), workingDir);
             if (value == null) {
                 problem(label + ": " + Values.show(text) + " (expected: " + item.expected() + ")");
             }
@@ -916,9 +588,11 @@ public final class ConfigLoader {
          * A YAML list of HTTP statuses, or one string of them separated by commas: each from 400 to 599 but 413
          * (which splits the batch instead).
          */
-        private Field<Set<Integer>> statusList(String section, String key, Set<Integer> dflt) {
-            String path = section + "." + key;
-            JsonNode node = fileValue(section, key);
+        @SuppressWarnings("unchecked")
+        private Field<Set<Integer>> statusList(Key<Void> key) {
+            Set<Integer> dflt = (Set<Integer>) key.dflt().apply(maxHeapBytes);
+            String path = key.path();
+            JsonNode node = fileValue(key);
             if (node == null) {
                 return new Field<>(path, dflt.toString(), dflt, true);
             }
@@ -965,9 +639,9 @@ public final class ConfigLoader {
         private Optional<Secret> apiKey() {
             String label = null;
             String key = null;
-            JsonNode node = fileValue("honeycomb", "api_key");
+            JsonNode node = fileValue(Keys.API_KEY);
             if (node != null) {
-                String text = fileText("honeycomb.api_key", node, "a string", true);
+                String text = fileText(Keys.API_KEY.path(), node, "a string", true);
                 if (text != null && !text.isBlank() && !text.strip().equals(NOT_SET)) {
                     if (DUMPED_KEY.matcher(text.strip()).matches()) {
                         problem("honeycomb.api_key: a fingerprint copied from an effective-configuration dump"
@@ -978,7 +652,7 @@ public final class ConfigLoader {
                     }
                 }
             }
-            String fromEnv = env("HONEYCOMB_API_KEY");
+            String fromEnv = env(Keys.API_KEY.env());
             String keyFile = env("HONEYCOMB_API_KEY_FILE");
             if (fromEnv != null && keyFile != null) {
                 problem("HONEYCOMB_API_KEY_FILE: " + Values.showPath(keyFile)

@@ -85,7 +85,7 @@ public final class EffectiveConfig {
         entry(y, "ready_max_queue_age", Values.formatDuration(h.readyMaxQueueAge()));
         SpoolConfig sp = h.spool();
         y.append("  spool:\n");
-        nested(y, "dir", sp.dir() == null ? ConfigLoader.OFF : scalar(sp.dir().toAbsolutePath().toString()));
+        nested(y, "dir", sp.dir() == null ? ValueKind.OFF : scalar(sp.dir().toAbsolutePath().toString()));
         nested(y, "fsync", sp.fsync().name().toLowerCase(Locale.ROOT));
         nested(y, "fsync_interval", Values.formatDuration(sp.fsyncInterval()));
         nested(y, "max_bytes", Long.toString(sp.maxBytes()));

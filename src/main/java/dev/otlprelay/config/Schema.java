@@ -1,5 +1,6 @@
 package dev.otlprelay.config;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,49 +8,32 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The YAML key layout (sections and their keys, in file order) and "did you mean" suggestions. A key of a section
- * may itself be a section ({@code honeycomb.spool}); such nested sections are listed in {@link #NESTED} by path.
+ * The YAML key layout (sections and their keys, in file order, as {@link Keys} lists them) and "did you mean"
+ * suggestions. A key of a section may itself be a section ({@code honeycomb.spool}); such nested sections are listed
+ * in {@link #NESTED} by path.
  */
 final class Schema {
 
-    /** Top-level sections and their keys. */
+    /** Top-level sections and their keys (a nested section is one of its section's keys), from {@link Keys}. */
     static final Map<String, List<String>> SECTIONS;
 
-    /** Nested sections by dotted path ({@code honeycomb.spool}) and their keys. */
+    /** Nested sections by dotted path ({@code honeycomb.spool}) and their keys, from {@link Keys}. */
     static final Map<String, List<String>> NESTED;
 
     static {
         Map<String, List<String>> s = new LinkedHashMap<>();
-        s.put("receiver", List.of("http_address", "grpc_address", "max_request_bytes", "max_grpc_message_bytes",
-                "max_inflight_bytes", "retry_after", "request_timeout", "cors"));
-        s.put("admin", List.of("address"));
-        s.put("honeycomb", List.of("api_key", "api_endpoint", "dataset", "key_mode", "compression", "batch_timeout",
-                "batch_max_spans", "batch_max_bytes", "retry_initial_backoff", "retry_multiplier", "retry_jitter",
-                "retry_max_backoff", "retry_max_elapsed", "request_timeout", "senders", "retry_on", "queue_bytes",
-                "ready_max_queue_age", "spool"));
-        s.put("xray", List.of("enabled", "daemon_address", "indexed_attributes", "index_all_attributes",
-                "annotate_sampling", "max_datagrams_per_second", "queue_bytes", "documents",
-                "max_subsegments_per_document"));
-        s.put("sampling", List.of("rules_file", "reload_interval", "decision_wait", "trace_timeout",
-                "max_spans_per_trace", "max_live_traces", "max_buffer_bytes", "kept_cache_traces",
-                "dropped_filter_traces", "conditions", "xray"));
-        s.put("debug", List.of("enabled"));
-        s.put("shutdown", List.of("drain_timeout"));
-        SECTIONS = Collections.unmodifiableMap(s);
-
         Map<String, List<String>> n = new LinkedHashMap<>();
-        n.put("receiver.cors", List.of("allowed_origins", "allowed_headers", "max_age"));
-        n.put("honeycomb.spool", List.of("dir", "fsync", "fsync_interval", "max_bytes", "segment_bytes"));
-        n.put("sampling.xray", List.of("rules_file", "conditions"));
+        for (Key<?> k : Keys.ALL) {
+            (k.section().contains(".") ? n : s).computeIfAbsent(k.section(), x -> new ArrayList<>()).add(k.name());
+        }
+        s.replaceAll((section, keys) -> List.copyOf(keys));
+        n.replaceAll((section, keys) -> List.copyOf(keys));
+        SECTIONS = Collections.unmodifiableMap(s);
         NESTED = Collections.unmodifiableMap(n);
     }
 
     /** Environment variables read by the loader; these names are a contract and never change. */
-    static final List<String> ENV_VARS = List.of("RELAY_CONFIG", "RELAY_HTTP_ADDRESS", "RELAY_GRPC_ADDRESS",
-            "RELAY_ADMIN_ADDRESS", "RELAY_MAX_REQUEST_BYTES", "RELAY_MAX_INFLIGHT_BYTES", "HONEYCOMB_API_KEY",
-            "HONEYCOMB_API_KEY_FILE", "HONEYCOMB_API_ENDPOINT", "HONEYCOMB_DATASET", "RELAY_SPOOL_DIR",
-            "AWS_XRAY_DAEMON_ADDRESS", "RELAY_SAMPLING_RULES", "RELAY_XRAY_DOCUMENTS",
-            "RELAY_REQUEST_TIMEOUT", "RELAY_CORS_ALLOWED_ORIGINS", "RELAY_CORS_ALLOWED_HEADERS");
+    static final List<String> ENV_VARS = Keys.ENV_VARS;
 
     private static final int MAX_SUGGESTION_DISTANCE = 3;
 

@@ -112,10 +112,10 @@ class XrayKeysTest extends ConfigFileTest {
 
         @Test
         void parsesTheDaemonAddressForms() {
-            assertThat(ConfigLoader.daemonAddress("127.0.0.1:2000")).isEqualTo(new HostPort("127.0.0.1", 2000));
-            assertThat(ConfigLoader.daemonAddress(" UDP:h:1 TCP:h:2 ")).isEqualTo(new HostPort("h", 1));
-            assertThat(ConfigLoader.daemonAddress("tcp:h:2")).isNull();
-            assertThat(ConfigLoader.daemonAddress("h")).isNull();
+            assertThat(ValueKind.daemonAddress("127.0.0.1:2000")).isEqualTo(new HostPort("127.0.0.1", 2000));
+            assertThat(ValueKind.daemonAddress(" UDP:h:1 TCP:h:2 ")).isEqualTo(new HostPort("h", 1));
+            assertThat(ValueKind.daemonAddress("tcp:h:2")).isNull();
+            assertThat(ValueKind.daemonAddress("h")).isNull();
         }
     }
 
