@@ -598,6 +598,36 @@ class HoneycombDestinationTest {
     }
 
     @Test
+    void replayNeverHoldsMoreThanTheQueueCapacityInMemory() throws Exception {
+        PassthroughBatch big = metricsBatch(80_000);
+        long capacity = 1024 * 1024;
+        assertThat(big.sizeBytes()).as("two records overfill the queue").isGreaterThan(capacity / 2)
+                .isLessThan(capacity);
+        honeycomb.answer(Behaviour.hang());
+        HoneycombDestination first = destination(spoolKeys("").replace("batch_timeout: 1h\n",
+                "batch_timeout: 1h\nqueue_bytes: 64MiB\n"));
+        for (int i = 0; i < 4; i++) {
+            assertThat(first.accept(big).durable().get()).isTrue();
+        }
+        first.drain(Duration.ofMillis(100));
+        first.close();
+
+        metrics.close();
+        metrics = new RelayMetrics();
+        HoneycombDestination second = destination(spoolKeys("").replace("batch_timeout: 1h\n",
+                "batch_timeout: 1h\nqueue_bytes: " + capacity + "\n"));
+        // The replay waits for room (Honeycomb never answers, so none comes) or, were it unbounded, ends.
+        await().atMost(WAIT).until(() -> replayer().map(t -> t.getState() == Thread.State.WAITING).orElse(true));
+        assertThat(second.queuedBytes()).as("one record in memory, the rest still on disk").isEqualTo(big.sizeBytes());
+        assertThat(spool("pending_records")).isEqualTo(4);
+    }
+
+    private static java.util.Optional<Thread> replayer() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("honeycomb-replay"))
+                .findFirst();
+    }
+
+    @Test
     void aReplayedRecordWithNoKeyToSendItIsDroppedAsNoApiKeyAndLeavesTheSpool() throws Exception {
         honeycomb.answer(Behaviour.hang());
         HoneycombDestination first = destination(spoolKeys(""));
