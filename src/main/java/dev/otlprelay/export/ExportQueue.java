@@ -4,7 +4,6 @@ import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.Batch;
 import dev.otlprelay.pipeline.DropReason;
 import dev.otlprelay.telemetry.RelayMetrics;
-import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.logging.Level;
@@ -32,9 +31,7 @@ public final class ExportQueue implements Destination {
     private final long capacityBytes;
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private final Thread worker;
-    private final Counter enqueued;
-    private final Counter sent;
-    private final RelayMetrics metrics;
+    private final DeliveryLedger ledger;
     private long queuedBytes;
     private long queuedSpans;
     private boolean closed;
@@ -49,11 +46,8 @@ public final class ExportQueue implements Destination {
         }
         this.exporter = exporter;
         this.capacityBytes = capacityBytes;
-        this.metrics = metrics;
-        this.enqueued = metrics.enqueuedSpans(exporter.name());
-        this.sent = metrics.sentSpans(exporter.name());
-        metrics.exporterQueue(exporter.name(), this::queuedBytes, this::queuedSpans, capacityBytes,
-                this::oldestAgeSeconds);
+        this.ledger = new DeliveryLedger(exporter.name(), metrics);
+        ledger.watchQueue(this::queuedBytes, this::queuedSpans, capacityBytes, this::oldestAgeSeconds);
         this.worker = new Thread(this::sendLoop, "export-" + exporter.name());
         this.worker.setDaemon(true);
     }
@@ -85,7 +79,7 @@ public final class ExportQueue implements Destination {
         if (!exporter.takes(batch)) {
             return Acceptance.ACCEPTED;
         }
-        enqueued.increment(batch.spanCount());
+        ledger.enqueued(batch.spanCount());
         boolean shutdown;
         synchronized (this) {
             shutdown = closed;
@@ -156,10 +150,10 @@ public final class ExportQueue implements Destination {
             }
             synchronized (this) {
                 if (delivered) {
-                    sent.increment(batch.spanCount() - checked(droppedByExporter, batch));
+                    ledger.sent(batch.spanCount() - checked(droppedByExporter, batch));
                 } else {
-                    metrics.droppedSpans(exporter.name(), Thread.currentThread().isInterrupted()
-                            ? DropReason.SHUTDOWN.tag() : DropReason.EXPORT_FAILED.tag()).increment(batch.spanCount());
+                    ledger.drop(batch.spanCount(), Thread.currentThread().isInterrupted()
+                            ? DropReason.SHUTDOWN : DropReason.EXPORT_FAILED);
                 }
                 inFlight = null;
                 queuedBytes -= batch.sizeBytes();
@@ -184,7 +178,7 @@ public final class ExportQueue implements Destination {
     }
 
     private void drop(Batch batch, DropReason reason) {
-        metrics.droppedSpans(exporter.name(), reason.tag()).increment(batch.spanCount());
+        ledger.drop(batch.spanCount(), reason);
     }
 
     /**
@@ -197,15 +191,7 @@ public final class ExportQueue implements Destination {
         synchronized (this) {
             closed = true;
             notifyAll();
-            while ((inFlight != null || !queue.isEmpty()) && System.nanoTime() < deadline) {
-                try {
-                    long leftMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-                    wait(leftMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+            Drain.awaitIdle(this, () -> inFlight != null || !queue.isEmpty(), deadline);
         }
         worker.interrupt();
         try {

@@ -1,6 +1,7 @@
 package dev.otlprelay.export.honeycomb;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.otlprelay.export.RetryAfter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.IOException;
 import java.net.URI;

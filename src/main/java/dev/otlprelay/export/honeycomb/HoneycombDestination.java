@@ -6,7 +6,9 @@ import dev.otlprelay.config.HoneycombConfig;
 import dev.otlprelay.config.Secret;
 import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.Batch;
+import dev.otlprelay.export.DeliveryLedger;
 import dev.otlprelay.export.Destination;
+import dev.otlprelay.export.Drain;
 import dev.otlprelay.pipeline.DropReason;
 import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.pipeline.PassthroughBatch;
@@ -38,7 +40,7 @@ import java.util.logging.Logger;
  *
  * <p>Accounting, at every instant: {@code enqueued_spans = sent_spans + dropped_spans{reason}
  * + spooled_at_shutdown_spans + queue_spans},
- * with {@code exporter="honeycomb"} ({@link HoneycombAccounting}). A span is dropped only for a stated reason: Honeycomb refused it
+ * with {@code exporter="honeycomb"} ({@link DeliveryLedger}). A span is dropped only for a stated reason: Honeycomb refused it
  * ({@code http_400}, ...), reported it rejected ({@code partial_success}), it was over Honeycomb's event size
  * ({@code event_too_large}), retries ran out ({@code retries_exhausted}), there was no key
  * ({@code no_api_key}), or the relay stopped before sending it ({@code shutdown}).
@@ -55,7 +57,7 @@ public final class HoneycombDestination implements Destination {
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, Duration.ofSeconds(10));
     private final HoneycombQueue queue;
     private final HoneycombSender sender;
-    private final HoneycombAccounting accounts;
+    private final DeliveryLedger accounts;
     private final BatchPieces pieces;
     /** Open between start() and close() when {@code honeycomb.spool.dir} is set. */
     private volatile Spool spool;
@@ -69,12 +71,11 @@ public final class HoneycombDestination implements Destination {
         this.config = config;
         this.metrics = metrics;
         this.queue = new HoneycombQueue(config.batch(), config.queueBytes());
-        this.accounts = new HoneycombAccounting(metrics);
+        this.accounts = new DeliveryLedger(NAME, metrics);
         this.sender = new HoneycombSender(config, queue, accounts, metrics, warnings, clock);
         this.pieces = new BatchPieces(config.batch().maxSpans(), config.batch().maxBytes(),
                 metrics.truncatedValues(NAME), () -> accounts.drop(1, DropReason.EVENT_TOO_LARGE));
-        metrics.exporterQueue(NAME, this::queuedBytes, this::queuedSpans, config.queueBytes(),
-                this::oldestAgeSeconds);
+        accounts.watchQueue(this::queuedBytes, this::queuedSpans, config.queueBytes(), this::oldestAgeSeconds);
     }
 
     @Override
@@ -273,14 +274,7 @@ public final class HoneycombDestination implements Destination {
         synchronized (queue) {
             queue.close(System.nanoTime()); // retries waiting for their back-off are due now: the relay is leaving
             queue.notifyAll();
-            while (queue.busy() && System.nanoTime() < deadline) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(queue, Math.max(1, deadline - System.nanoTime()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+            Drain.awaitIdle(queue, queue::busy, deadline);
             HoneycombQueue.Leftover left = queue.stop();
             queue.notifyAll();
             long lost = left.spans();

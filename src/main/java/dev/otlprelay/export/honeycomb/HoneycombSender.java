@@ -1,6 +1,8 @@
 package dev.otlprelay.export.honeycomb;
 
 import dev.otlprelay.config.HoneycombConfig;
+import dev.otlprelay.export.Backoff;
+import dev.otlprelay.export.DeliveryLedger;
 import dev.otlprelay.pipeline.DropReason;
 import dev.otlprelay.telemetry.RateLimitedLog;
 import dev.otlprelay.telemetry.RelayMetrics;
@@ -28,7 +30,7 @@ final class HoneycombSender {
 
     private final HoneycombConfig config;
     private final HoneycombQueue queue;
-    private final HoneycombAccounting accounts;
+    private final DeliveryLedger accounts;
     private final RelayMetrics metrics;
     private final RateLimitedLog warnings;
     private final HoneycombClient client;
@@ -39,7 +41,7 @@ final class HoneycombSender {
     private final Thread dispatcher;
     private final Counter retries;
 
-    HoneycombSender(HoneycombConfig config, HoneycombQueue queue, HoneycombAccounting accounts,
+    HoneycombSender(HoneycombConfig config, HoneycombQueue queue, DeliveryLedger accounts,
                     RelayMetrics metrics, RateLimitedLog warnings, Clock clock) {
         this.config = config;
         this.queue = queue;
@@ -56,7 +58,9 @@ final class HoneycombSender {
         });
         this.client = new HoneycombClient(config.apiEndpoint(), config.retry().attemptTimeout(),
                 config.retry().retryOn(), clock);
-        this.backoff = new Backoff(config.retry(), () -> ThreadLocalRandom.current().nextDouble());
+        HoneycombConfig.RetryConfig rt = config.retry();
+        this.backoff = new Backoff(rt.initialBackoff(), rt.multiplier(), rt.jitter(), rt.maxBackoff(),
+                () -> ThreadLocalRandom.current().nextDouble());
         this.dispatcher = new Thread(this::dispatch, "honeycomb-dispatch");
         this.dispatcher.setDaemon(true);
         this.retries = metrics.exporterRetries(HoneycombDestination.NAME);
@@ -164,7 +168,7 @@ final class HoneycombSender {
         if (halves == null) {
             queue.release(o);
             o.releaseRefs();
-            accounts.dropAll(o, DropReason.TOO_LARGE);
+            dropAll(o, DropReason.TOO_LARGE);
             warnings.warn("too_large", "Honeycomb refused a single span as too large (" + r.message() + ")");
         } else {
             queue.sendNext(halves);
@@ -187,7 +191,7 @@ final class HoneycombSender {
         if (elapsed + delay.toNanos() > config.retry().maxElapsed().toNanos()) {
             queue.release(o);
             o.releaseRefs();
-            accounts.dropAll(o, DropReason.RETRIES_EXHAUSTED);
+            dropAll(o, DropReason.RETRIES_EXHAUSTED);
             warnings.warn("retries_exhausted", "giving up on " + o.spanCount + " spans after "
                     + o.failedAttempts + " attempts over " + Duration.ofNanos(elapsed).toSeconds()
                     + "s; last: " + r.message());
@@ -205,8 +209,17 @@ final class HoneycombSender {
         o.releaseRefs();
         DropReason reason = DropReason.refusedWith(r.status());
         metrics.sendFailedSpans(HoneycombDestination.NAME, reason.tag()).increment(o.spanCount);
-        accounts.dropAll(o, reason);
+        dropAll(o, reason);
         warnings.warn(reason.tag(), "Honeycomb refused " + (o.isTraces() ? o.spanCount + " spans" : o.path)
                 + " for " + o.tenant + ": " + r.message() + " (not retried)");
+    }
+
+    /** Everything the request holds given up on: its spans, or its data points or log records. */
+    private void dropAll(Outbound o, DropReason reason) {
+        if (o.isTraces()) {
+            accounts.drop(o.spanCount, reason);
+        } else {
+            accounts.dropItems(o.signal, o.items, reason);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.otlprelay.export.honeycomb;
+package dev.otlprelay.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,15 +7,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The retry schedule: exponential, jittered, capped, and never sooner than Retry-After. */
 class BackoffTest {
     static final HoneycombConfig.RetryConfig DEFAULTS = HoneycombConfig.RetryConfig.defaults();
 
+    /** Honeycomb's default schedule, as its sender builds it. */
+    private static Backoff backoff(DoubleSupplier random) {
+        return new Backoff(DEFAULTS.initialBackoff(), DEFAULTS.multiplier(), DEFAULTS.jitter(), DEFAULTS.maxBackoff(),
+                random);
+    }
+
     @Test
     void growsByTheMultiplierFromTheInitialDelayWithoutJitterAtTheMidpoint() {
-        Backoff b = new Backoff(DEFAULTS, () -> 0.5);
+        Backoff b = backoff(() -> 0.5);
         assertThat(b.delay(1, null)).isEqualTo(Duration.ofSeconds(5));
         assertThat(b.delay(2, null)).isEqualTo(Duration.ofMillis(7500));
         assertThat(b.delay(3, null)).isEqualTo(Duration.ofMillis(11250));
@@ -23,18 +30,18 @@ class BackoffTest {
 
     @Test
     void jitterSpreadsByHalfEitherWay() {
-        assertThat(new Backoff(DEFAULTS, () -> 0.0).delay(1, null)).isEqualTo(Duration.ofMillis(2500));
-        assertThat(new Backoff(DEFAULTS, () -> 1.0).delay(1, null)).isEqualTo(Duration.ofMillis(7500));
+        assertThat(backoff(() -> 0.0).delay(1, null)).isEqualTo(Duration.ofMillis(2500));
+        assertThat(backoff(() -> 1.0).delay(1, null)).isEqualTo(Duration.ofMillis(7500));
     }
 
     @Test
     void neverExceedsTheMaximum() {
-        assertThat(new Backoff(DEFAULTS, () -> 1.0).delay(20, null)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(backoff(() -> 1.0).delay(20, null)).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
     void neverRetriesSoonerThanRetryAfter() {
-        Backoff b = new Backoff(DEFAULTS, () -> 0.5);
+        Backoff b = backoff(() -> 0.5);
         assertThat(b.delay(1, Duration.ofSeconds(20))).isEqualTo(Duration.ofSeconds(20));
         assertThat(b.delay(1, Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(5));
     }
@@ -62,15 +69,5 @@ class BackoffTest {
         assertThat(RetryAfter.parse("Mon, 23 Nov 2026 09:09:59 GMT", clock)).isEqualTo(Duration.ofSeconds(599));
         assertThat(RetryAfter.parse("Mon, 23 Nov 2026 11:00:00 GMT", clock)).isEqualTo(Duration.ofMinutes(10));
         assertThat(RetryAfter.parse("Mon, 23 Nov 2026 09:00:00 GMT", clock)).isEqualTo(Duration.ZERO);
-    }
-
-    @Test
-    void classicKeysAreRecognisedAsHoneycombDoes() {
-        assertThat(Tenant.isClassic("0123456789abcdef0123456789abcdef")).isTrue();
-        assertThat(Tenant.isClassic("hcaic_" + "a".repeat(58))).isTrue();
-        assertThat(Tenant.isClassic("hcxic_" + "0".repeat(58))).isTrue();
-        assertThat(Tenant.isClassic("hcaik_" + "a".repeat(58))).isFalse();
-        assertThat(Tenant.isClassic("0123456789ABCDEF0123456789abcdef")).isFalse();
-        assertThat(Tenant.isClassic("Xq9ReallyNewEnvironmentKey12")).isFalse();
     }
 }

@@ -1,4 +1,4 @@
-package dev.otlprelay.export.honeycomb;
+package dev.otlprelay.export;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** Reads an HTTP {@code Retry-After}: delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
-final class RetryAfter {
+public final class RetryAfter {
     /** A server asking for more than this is capped: the retry budget decides beyond it. */
     private static final Duration MAX = Duration.ofMinutes(10);
 
@@ -15,7 +15,7 @@ final class RetryAfter {
     }
 
     /** The delay, or null when the header is absent or unreadable. */
-    static Duration parse(String header, Clock clock) {
+    public static Duration parse(String header, Clock clock) {
         if (header == null || header.isBlank()) {
             return null;
         }
