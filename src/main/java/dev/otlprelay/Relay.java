@@ -1,37 +1,33 @@
 package dev.otlprelay;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.otlprelay.receive.OtlpJson;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import java.util.Map;
 import dev.otlprelay.admin.AdminServer;
 import dev.otlprelay.admin.Readiness;
 import dev.otlprelay.admin.SamplingDebug;
+import dev.otlprelay.config.ConfigException;
 import dev.otlprelay.config.EffectiveConfig;
 import dev.otlprelay.config.RelayConfig;
 import dev.otlprelay.config.Secret;
 import dev.otlprelay.export.DebugExporter;
 import dev.otlprelay.export.Destination;
-import dev.otlprelay.export.honeycomb.HoneycombDestination;
-import dev.otlprelay.export.xray.XrayExporter;
 import dev.otlprelay.export.ExportQueue;
 import dev.otlprelay.export.Exporter;
+import dev.otlprelay.export.honeycomb.HoneycombDestination;
+import dev.otlprelay.export.xray.XrayExporter;
 import dev.otlprelay.pipeline.DestinationSet;
 import dev.otlprelay.receive.Admission;
 import dev.otlprelay.receive.Ingest;
+import dev.otlprelay.receive.OtlpJson;
 import dev.otlprelay.receive.grpc.GrpcReceiver;
 import dev.otlprelay.receive.http.HttpReceiver;
-import dev.otlprelay.config.ConfigException;
-import dev.otlprelay.sample.SamplingOff;
 import dev.otlprelay.sample.Route;
+import dev.otlprelay.sample.SamplingOff;
 import dev.otlprelay.sample.SamplingStage;
 import dev.otlprelay.sample.xrayrules.DestinationSamplers;
 import dev.otlprelay.sample.xrayrules.SamplingReport;
 import dev.otlprelay.telemetry.RelayMetrics;
 import dev.otlprelay.transport.SocketTransport;
 import io.netty.channel.EventLoopGroup;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -112,7 +108,7 @@ public final class Relay implements AutoCloseable {
                 receiver.maxGrpcMessageBytes(), transport, boss, workers);
         admin = new AdminServer(config.admin().address(), metrics, readiness, liveness,
                 () -> EffectiveConfig.render(config),
-                sampling == null ? SamplingDebug.OFF : new SamplingView(samplers, sampling), transport, boss,
+                sampling == null ? SamplingDebug.OFF : samplingDebug(new SamplingReport(samplers, sampling)), transport, boss,
                 workers);
         ingest.refuseUntilOpen();
         addHealthChecks();
@@ -367,43 +363,20 @@ public final class Relay implements AutoCloseable {
         return admission;
     }
 
-    /**
-     * The sampling report as the admin endpoint serves it: OTLP/JSON in (the receiver's decoder), JSON out. Part of
-     * the composition root only because it joins the admin endpoint, the receiver's codec and sampling; what it
-     * shows is {@link SamplingReport}'s.
-     */
-    private static final class SamplingView implements SamplingDebug {
-        private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-        private final SamplingReport report;
-
-        SamplingView(DestinationSamplers samplers, SamplingStage stage) {
-            this.report = new SamplingReport(samplers, stage);
-        }
-
-        @Override
-        public String describe() {
-            return write(report.describe());
-        }
-
-        @Override
-        public Answer explain(byte[] otlpJson) {
-            ExportTraceServiceRequest request;
-            try {
-                request = OtlpJson.merge(otlpJson, 0, otlpJson.length, ExportTraceServiceRequest.newBuilder()).build();
-            } catch (Exception e) {
-                return new Answer(400, write(Map.of("error", String.valueOf(e.getMessage()),
-                        "expected", "an OTLP/JSON ExportTraceServiceRequest, as sent to /v1/traces")));
+    /** The admin endpoint's view of sampling: {@link SamplingReport}'s JSON, with the receiver's OTLP/JSON decoder. */
+    private static SamplingDebug samplingDebug(SamplingReport report) {
+        return new SamplingDebug() {
+            @Override
+            public String describe() {
+                return report.describeJson();
             }
-            return new Answer(200, write(Map.of("traces", report.explain(request))));
-        }
 
-        private static String write(Object value) {
-            try {
-                return JSON.writeValueAsString(value) + "\n";
-            } catch (JsonProcessingException e) {
-                return "{\"error\":\"" + e.getOriginalMessage().replace("\"", "'") + "\"}\n";
+            @Override
+            public Answer explain(byte[] otlpJson) {
+                SamplingReport.JsonAnswer a = report.explainJson(otlpJson, body -> OtlpJson.merge(body, 0,
+                        body.length, ExportTraceServiceRequest.newBuilder()).build());
+                return new Answer(a.status(), a.json());
             }
-        }
+        };
     }
 }

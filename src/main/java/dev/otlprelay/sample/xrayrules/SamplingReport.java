@@ -1,5 +1,8 @@
 package dev.otlprelay.sample.xrayrules;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.otlprelay.sample.Route;
 import dev.otlprelay.sample.SamplingExplainer;
 import dev.otlprelay.sample.SamplingStage;
@@ -12,10 +15,22 @@ import java.util.Map;
 /**
  * What {@code /debug/sampling} shows of a running sampling stage: the rule sources, each destination's rules and
  * whether it shares the main ones, the stage's counters; and, for {@code /debug/sampling/explain}, how a request's
- * traces would be decided by each destination's sampler. Plain maps and lists, ready for JSON; the admin endpoint
- * only encodes them.
+ * traces would be decided by each destination's sampler: as plain maps and lists, and as the JSON text the admin
+ * endpoint serves. The OTLP/JSON decoder is handed in, so that sampling does not depend on the receiver.
  */
 public final class SamplingReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Decodes the body of an explain request: an OTLP/JSON {@code ExportTraceServiceRequest}. */
+    @FunctionalInterface
+    public interface RequestDecoder {
+        ExportTraceServiceRequest decode(byte[] otlpJson) throws Exception;
+    }
+
+    /** An HTTP status and the JSON text to answer with. */
+    public record JsonAnswer(int status, String json) {
+    }
+
     private final DestinationSamplers samplers;
     private final SamplingStage stage;
 
@@ -44,5 +59,33 @@ public final class SamplingReport {
             targets.add(new SamplingExplainer.Target(route.name(), samplers.forDestination(route.name())));
         }
         return SamplingExplainer.explain(request, targets);
+    }
+
+    /** {@code GET /debug/sampling}: {@link #describe()} as indented JSON. */
+    public String describeJson() {
+        return write(describe());
+    }
+
+    /**
+     * {@code POST /debug/sampling/explain}: 200 and {@link #explain} as JSON, or 400 saying what was expected when
+     * the body does not decode.
+     */
+    public JsonAnswer explainJson(byte[] otlpJson, RequestDecoder decoder) {
+        ExportTraceServiceRequest request;
+        try {
+            request = decoder.decode(otlpJson);
+        } catch (Exception e) {
+            return new JsonAnswer(400, write(Map.of("error", String.valueOf(e.getMessage()),
+                    "expected", "an OTLP/JSON ExportTraceServiceRequest, as sent to /v1/traces")));
+        }
+        return new JsonAnswer(200, write(Map.of("traces", explain(request))));
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value) + "\n";
+        } catch (JsonProcessingException e) {
+            return "{\"error\":\"" + e.getOriginalMessage().replace("\"", "'") + "\"}\n";
+        }
     }
 }
