@@ -96,7 +96,8 @@ public final class Relay implements AutoCloseable {
         DestinationSet destinationSet = new DestinationSet(destinations);
         // sample → export: with no rules and no conditions every trace is kept, nothing is buffered, and
         // acknowledgements stay durable
-        sampling = samplers == null ? null : new SamplingStage(config.sampling(), routes(), destinationSet, metrics);
+        sampling = samplers == null ? null
+                : new SamplingStage(config.sampling(), routes(destinationSet), destinationSet, metrics);
         ingest = new Ingest(sampling == null ? new SamplingOff(destinationSet) : sampling, metrics,
                 receiver.retryAfter());
         // receive → sample, and admin beside them
@@ -152,11 +153,11 @@ public final class Relay implements AutoCloseable {
         return all;
     }
 
-    /** One route per destination, with the sampler its rules give it. */
-    private List<Route> routes() {
+    /** One route per destination, with the sampler its rules give it, to that destination alone in the set. */
+    private List<Route> routes(DestinationSet destinationSet) {
         List<Route> routes = new ArrayList<>();
         for (Destination d : destinations) {
-            routes.add(Route.toDestination(d.name(), samplers.forDestination(d.name()), d));
+            routes.add(new Route(d.name(), samplers.forDestination(d.name()), destinationSet.only(d)));
         }
         return routes;
     }

@@ -5,8 +5,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The destinations a batch goes to, all or none: it hands every batch to each of them. Destinations that push back are asked first whether they have
- * room, so that a client retrying after {@link Acceptance#RETRY_LATER} never causes a duplicate at a destination that
+ * The one way from sampling to the destinations, whatever the configuration. A batch every destination takes (sampling
+ * off; metrics and logs always) goes to all of them or none, through {@link #accept}. A batch that is one
+ * destination's own (its kept spans, once sampling has decided them for it) goes to that destination alone, through
+ * {@link #only}, with the same question first: has it room?
+ *
+ * <p>All or none: destinations that push back are asked first whether they have room, so that a client retrying after {@link Acceptance#RETRY_LATER} never causes a duplicate at a destination that
  * had already taken the first attempt. Destinations that answer only once the data is durable (Honeycomb with its
  * spool) take the batch first, and the others only once it is durable: when it cannot be made durable the client is
  * asked to retry, and no other destination has it, so the retry duplicates nothing.
@@ -68,5 +72,17 @@ public final class DestinationSet implements BatchConsumer {
             }
             return isDurable;
         }));
+    }
+
+    /**
+     * The way to one member alone, for batches that are its own: a batch it has no room for is answered
+     * {@link Acceptance#RETRY_LATER} and the caller keeps it (the sampling stage's outbox); otherwise the member takes
+     * it.
+     */
+    public BatchConsumer only(Member member) {
+        if (!durableFirst.contains(member)) {
+            throw new IllegalArgumentException("not a destination of this set: " + member);
+        }
+        return batch -> member.hasRoomFor(batch) ? member.accept(batch) : Acceptance.RETRY_LATER;
     }
 }

@@ -1,13 +1,13 @@
 package dev.otlprelay.sample;
 
-import dev.otlprelay.pipeline.Acceptance;
 import dev.otlprelay.pipeline.BatchConsumer;
-import dev.otlprelay.pipeline.DestinationSet;
 
 /**
  * One destination as the sampling stage sees it: its name (the {@code destination} / {@code exporter} tag of the
  * stage's metrics), the sampler that decides its traces, and the consumer its kept traces go to. Routes that share
- * one {@link Sampler} instance share each decision: the sampler is asked once per trace.
+ * one {@link Sampler} instance share each decision: the sampler is asked once per trace. The relay's consumer is the
+ * destination alone in the one {@code DestinationSet} ({@code DestinationSet.only}), the way every batch reaches a
+ * destination.
  */
 public record Route(String name, Sampler sampler, BatchConsumer consumer) {
     public Route {
@@ -19,13 +19,4 @@ public record Route(String name, Sampler sampler, BatchConsumer consumer) {
         }
     }
 
-    /**
-     * A route to a destination that pushes back through {@link DestinationSet.Member#hasRoomFor} (and otherwise
-     * takes everything): a batch it has no room for is answered {@link Acceptance#RETRY_LATER} and stays in the
-     * stage's outbox until there is room.
-     */
-    public static Route toDestination(String name, Sampler sampler, DestinationSet.Member destination) {
-        return new Route(name, sampler,
-                batch -> destination.hasRoomFor(batch) ? destination.accept(batch) : Acceptance.RETRY_LATER);
-    }
 }

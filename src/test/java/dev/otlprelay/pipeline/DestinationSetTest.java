@@ -1,6 +1,7 @@
 package dev.otlprelay.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ class DestinationSetTest {
     private static final class Recording implements DestinationSet.Member {
         final List<Batch> taken = new ArrayList<>();
         final CompletableFuture<Boolean> durable;
+        boolean room = true;
 
         Recording(CompletableFuture<Boolean> durable) {
             this.durable = durable;
@@ -21,7 +23,7 @@ class DestinationSetTest {
 
         @Override
         public boolean hasRoomFor(Batch batch) {
-            return true;
+            return room;
         }
 
         @Override
@@ -78,5 +80,27 @@ class DestinationSetTest {
         assertThat(a.durable()).isNull();
         assertThat(one.taken).hasSize(1);
         assertThat(two.taken).hasSize(1);
+    }
+
+    @Test
+    void aBatchForOneDestinationAloneReachesOnlyItAndWaitsWhileItHasNoRoom() {
+        Recording xray = new Recording(null);
+        Recording honeycomb = new Recording(null);
+        DestinationSet set = new DestinationSet(List.of(xray, honeycomb));
+        BatchConsumer toHoneycomb = set.only(honeycomb);
+
+        assertThat(toHoneycomb.accept(batch())).isEqualTo(Acceptance.ACCEPTED);
+        assertThat(honeycomb.taken).hasSize(1);
+        assertThat(xray.taken).as("another destination's batch").isEmpty();
+
+        honeycomb.room = false;
+        assertThat(toHoneycomb.accept(batch())).isEqualTo(Acceptance.RETRY_LATER);
+        assertThat(honeycomb.taken).as("nothing taken when there is no room").hasSize(1);
+    }
+
+    @Test
+    void onlyAMemberOfTheSetCanBeReachedAlone() {
+        DestinationSet set = new DestinationSet(List.of(new Recording(null)));
+        assertThatThrownBy(() -> set.only(new Recording(null))).isInstanceOf(IllegalArgumentException.class);
     }
 }
