@@ -64,7 +64,7 @@ public final class EffectiveConfig {
 
     private static void honeycomb(StringBuilder y, HoneycombConfig h) {
         y.append("honeycomb:\n");
-        entry(y, "api_key", h.apiKey().map(k -> k.fingerprint() + " (set)").orElse(ConfigLoader.NOT_SET));
+        entry(y, "api_key", h.apiKey().map(k -> k.fingerprint() + " (set)").orElse(ApiKeySource.NOT_SET));
         entry(y, "api_endpoint", scalar(h.apiEndpoint()));
         entry(y, "dataset", h.dataset() == null ? "\"\"" : scalar(h.dataset()));
         entry(y, "key_mode", h.keyMode().word());

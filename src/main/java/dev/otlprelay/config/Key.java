@@ -22,7 +22,10 @@ record Key<T>(String section, String name, String env, Reading reading, ValueKin
         VALUE,
         /** A YAML list of {@code kind} items, or one string of them separated by commas. */
         LIST,
-        /** Read by a reader of its own in {@link ConfigLoader} (the API key, statuses, conditions). */
+        /**
+         * Read by a reader of its own: the API key by {@link ApiKeySource}, statuses by {@link KeyReader#statuses},
+         * conditions by {@link Conditions}.
+         */
         OWN,
         /** A nested section: its keys are the keys whose section is this key's path. */
         SECTION

@@ -22,6 +22,11 @@ final class Keys {
 
     private static final List<Key<?>> TABLE = new ArrayList<>();
 
+    /** Names the configuration file; it overrides no key. */
+    static final String CONFIG_FILE_ENV = "RELAY_CONFIG";
+    /** Names a file holding the Honeycomb API key, instead of {@code HONEYCOMB_API_KEY} (not both). */
+    static final String API_KEY_FILE_ENV = "HONEYCOMB_API_KEY_FILE";
+
     private static final ReceiverConfig R = ReceiverConfig.defaults();
     private static final HoneycombConfig H = HoneycombConfig.defaults();
     private static final HoneycombConfig.BatchConfig B = H.batch();
@@ -58,7 +63,7 @@ final class Keys {
             ValueKind.address(AdminConfig.defaults().address()), AdminConfig.defaults().address());
 
     // ---- honeycomb ----
-    /** Also {@code HONEYCOMB_API_KEY_FILE} (see {@link #ENV_VARS}). */
+    /** Also {@link #API_KEY_FILE_ENV} (see {@link #ENV_VARS}); read by {@link ApiKeySource}. */
     static final Key<Void> API_KEY = own("honeycomb", "api_key", "HONEYCOMB_API_KEY", Optional.empty());
     static final Key<String> API_ENDPOINT = value("honeycomb", "api_endpoint", "HONEYCOMB_API_ENDPOINT",
             ValueKind.ENDPOINT, H.apiEndpoint());
@@ -166,12 +171,12 @@ final class Keys {
 
     static {
         Set<String> vars = new LinkedHashSet<>();
-        vars.add("RELAY_CONFIG");
+        vars.add(CONFIG_FILE_ENV);
         for (Key<?> k : TABLE) {
             if (k.env() != null) {
                 vars.add(k.env());
                 if (k == API_KEY) {
-                    vars.add("HONEYCOMB_API_KEY_FILE");
+                    vars.add(API_KEY_FILE_ENV);
                 }
             }
         }
