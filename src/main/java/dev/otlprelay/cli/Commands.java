@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.otlprelay.config.ConfigException;
 import dev.otlprelay.config.ConfigLoader;
 import dev.otlprelay.config.EffectiveConfig;
+import dev.otlprelay.config.EnvironmentVariables;
 import dev.otlprelay.config.HostPort;
 import dev.otlprelay.config.RelayConfig;
 import java.io.PrintStream;
@@ -47,13 +48,10 @@ public final class Commands {
             options:
               --config FILE  configuration file (default: $RELAY_CONFIG, else config/relay.yaml if present)
 
-            environment (overrides the file): RELAY_HTTP_ADDRESS (0.0.0.0:4318), RELAY_GRPC_ADDRESS (0.0.0.0:4317),
-              RELAY_ADMIN_ADDRESS (0.0.0.0:8888), RELAY_MAX_REQUEST_BYTES, RELAY_MAX_INFLIGHT_BYTES,
-              HONEYCOMB_API_KEY, HONEYCOMB_API_KEY_FILE, HONEYCOMB_API_ENDPOINT, HONEYCOMB_DATASET,
-              RELAY_SPOOL_DIR, RELAY_SAMPLING_RULES, AWS_XRAY_DAEMON_ADDRESS, RELAY_XRAY_DOCUMENTS (nested),
-              RELAY_REQUEST_TIMEOUT (30s), RELAY_CORS_ALLOWED_ORIGINS (off), RELAY_CORS_ALLOWED_HEADERS,
-              RELAY_CONFIG (the file)
-            """;
+            """ + environmentHelp();
+
+    /** The help text's width, as the hand-written part above it is wrapped. */
+    private static final int HELP_WIDTH = 110;
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -63,6 +61,25 @@ public final class Commands {
         this.env = env;
         this.out = out;
         this.err = err;
+    }
+
+    /**
+     * The environment paragraph of the help: every variable the loader reads, as the key table names them, wrapped
+     * at {@value #HELP_WIDTH} columns with continuation lines indented by two.
+     */
+    private static String environmentHelp() {
+        StringBuilder text = new StringBuilder();
+        StringBuilder line = new StringBuilder("environment (overrides the file):");
+        List<String> items = EnvironmentVariables.forHelp();
+        for (int i = 0; i < items.size(); i++) {
+            String item = items.get(i) + (i + 1 < items.size() ? "," : "");
+            if (line.length() + 1 + item.length() > HELP_WIDTH) {
+                text.append(line).append('\n');
+                line = new StringBuilder(" ");
+            }
+            line.append(' ').append(item);
+        }
+        return text.append(line).append('\n').toString();
     }
 
     /** Parsed command line. */

@@ -14,9 +14,10 @@ import java.util.function.LongFunction;
 /**
  * Every configuration key, once, in the file's order: its section, name, environment variable, kind and default.
  * {@link ConfigLoader} reads each key through its entry here; {@link Schema}'s key layout (unknown keys, "did you
- * mean"), the environment variables ({@link #ENV_VARS}, {@code --help}) come from this table, and tests check
- * {@code config/relay.yaml}, the README and the effective configuration against it. Adding a key means one entry
- * here, its reading in the loader's section method and the field of the section record that holds it.
+ * mean"), the environment variables ({@link #ENV_VARS}) and {@code --help}'s list of them
+ * ({@link EnvironmentVariables}) come from this table, and tests check {@code config/relay.yaml}, the README and
+ * the effective configuration against it. Adding a key means one entry here, its reading in the loader's section
+ * method and the field of the section record that holds it.
  */
 final class Keys {
 
@@ -173,17 +174,32 @@ final class Keys {
         Set<String> vars = new LinkedHashSet<>();
         vars.add(CONFIG_FILE_ENV);
         for (Key<?> k : TABLE) {
-            if (k.env() != null) {
-                vars.add(k.env());
-                if (k == API_KEY) {
-                    vars.add(API_KEY_FILE_ENV);
-                }
-            }
+            vars.addAll(envVars(k));
         }
         ENV_VARS = List.copyOf(vars);
     }
 
     private Keys() {
+    }
+
+    /** The variables that override {@code key}: its own, if any, and {@link #API_KEY_FILE_ENV} beside the API key's. */
+    static List<String> envVars(Key<?> key) {
+        if (key.env() == null) {
+            return List.of();
+        }
+        return key == API_KEY ? List.of(key.env(), API_KEY_FILE_ENV) : List.of(key.env());
+    }
+
+    /**
+     * The default of {@code key} as {@code --help} shows it beside the key's variable: its text when it is one fixed
+     * value; null when it is a share of the heap, empty, or not one value (a list, the API key).
+     */
+    static <T> String shownDefault(Key<T> key) {
+        if (key.reading() != Reading.VALUE || key.fromHeap()) {
+            return null;
+        }
+        String text = key.kind().show(key.defaultValue(MemoryBounds.maxHeap()));
+        return text.isEmpty() ? null : text;
     }
 
     private static <T> Key<T> value(String section, String name, String env, ValueKind<T> kind, T dflt) {

@@ -130,6 +130,17 @@ class CommandsTest {
         assertThat(out()).contains("run").contains("check-config").contains("healthcheck");
     }
 
+    /** The environment paragraph is generated from the key table: the fixed defaults beside their variables. */
+    @Test
+    void helpShowsEachVariablesFixedDefaultWithinTheHelpsWidth() {
+        assertThat(run(Map.of(), "--help")).isZero();
+        assertThat(out()).contains("environment (overrides the file): RELAY_HTTP_ADDRESS (0.0.0.0:4318), ")
+                .contains("RELAY_ADMIN_ADDRESS (0.0.0.0:8888), ").contains("RELAY_REQUEST_TIMEOUT (30s), ")
+                .contains("RELAY_XRAY_DOCUMENTS (nested), ").contains("RELAY_MAX_REQUEST_BYTES, ")
+                .endsWith("RELAY_CONFIG (the file)\n");
+        assertThat(out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(110));
+    }
+
     @Test
     void healthcheckSucceedsAgainstAReadyRelayAndFailsWithoutOne() {
         try (TestRelay relay = new TestRelay()) {
