@@ -87,6 +87,200 @@ class EffectiveConfigTest {
                 """);
     }
 
+    /**
+     * The whole rendering of a file that sets every section, nested ones included, with the key from the
+     * environment: check-config and /debug/config print exactly this, so any change to it is a change of contract.
+     */
+    @Test
+    void rendersAFileThatSetsEverySectionExactly() throws Exception {
+        Files.writeString(dir.resolve("rules.json"), "{}");
+        Files.writeString(dir.resolve("xray-rules.json"), "{}");
+        Path f = dir.resolve("relay.yaml");
+        Files.writeString(f, """
+                receiver:
+                  http_address: 127.0.0.1:14318
+                  grpc_address: "[::1]:14317"
+                  max_request_bytes: 1MiB
+                  max_grpc_message_bytes: 2MiB
+                  max_inflight_bytes: 8MiB
+                  retry_after: 2s
+                  request_timeout: 45s
+                  cors:
+                    allowed_origins: [https://app.example.com, "https://*.example.com"]
+                    allowed_headers: x-honeycomb-team, traceparent
+                    max_age: 10m
+                admin:
+                  address: 127.0.0.1:18888
+                honeycomb:
+                  api_endpoint: https://api.eu1.honeycomb.io
+                  dataset: "true"
+                  key_mode: client-or-relay
+                  compression: none
+                  batch_timeout: 1500ms
+                  batch_max_spans: 500
+                  batch_max_bytes: 1MB
+                  retry_initial_backoff: 1s
+                  retry_multiplier: 2
+                  retry_jitter: 0.25
+                  retry_max_backoff: 1h
+                  retry_max_elapsed: 0
+                  request_timeout: 20s
+                  senders: 8
+                  retry_on: [503, 429]
+                  queue_bytes: 32MiB
+                  ready_max_queue_age: 90
+                  spool:
+                    dir: spool dir
+                    fsync: always
+                    fsync_interval: 1s
+                    max_bytes: 64MiB
+                    segment_bytes: 4MiB
+                xray:
+                  enabled: true
+                  daemon_address: "tcp:xray:2000 udp:xray:2001"
+                  indexed_attributes: [http.route, "a:b"]
+                  index_all_attributes: true
+                  annotate_sampling: true
+                  max_datagrams_per_second: 0
+                  queue_bytes: 16MiB
+                  documents: per_span
+                  max_subsegments_per_document: 50
+                sampling:
+                  rules_file: rules.json
+                  reload_interval: 1m
+                  decision_wait: 500ms
+                  trace_timeout: 1m
+                  max_spans_per_trace: 1000
+                  max_live_traces: 5000
+                  max_buffer_bytes: 16MiB
+                  kept_cache_traces: 1000
+                  dropped_filter_traces: 10000
+                  conditions:
+                    - name: slow checkout
+                      action: keep
+                      error: true
+                      min_duration: 2s
+                      service_name: "backend-*"
+                      service_type: "AWS::ECS::Container"
+                      host: "*.example.com"
+                      http_method: POST
+                      url_path: /checkout*
+                      attributes:
+                        tenant: "gold"
+                      sample_rate: 10
+                    - name: health
+                      action: drop
+                      url_path: /health*
+                  xray:
+                    rules_file: xray-rules.json
+                    conditions:
+                      - name: errors
+                        action: keep
+                        error: true
+                debug:
+                  enabled: true
+                shutdown:
+                  drain_timeout: 20s
+                """);
+        RelayConfig c = ConfigLoader.load(f, Map.of("HONEYCOMB_API_KEY", KEY), dir, 8192L * 1024 * 1024);
+        assertThat(EffectiveConfig.render(c)).isEqualTo("""
+                # config file: DIR/relay.yaml; environment variables override it
+                receiver:
+                  http_address: 127.0.0.1:14318
+                  grpc_address: "[::1]:14317"
+                  max_request_bytes: 1048576
+                  max_grpc_message_bytes: 2097152
+                  max_inflight_bytes: 8388608
+                  retry_after: 2s
+                  request_timeout: 45s
+                  cors:
+                    allowed_origins:
+                      - https://app.example.com
+                      - "https://*.example.com"
+                    allowed_headers:
+                      - x-honeycomb-team
+                      - traceparent
+                    max_age: 10m
+                admin:
+                  address: 127.0.0.1:18888
+                honeycomb:
+                  api_key: sha256:06a4f8af (set)
+                  api_endpoint: https://api.eu1.honeycomb.io
+                  dataset: "true"
+                  key_mode: client-or-relay
+                  compression: none
+                  batch_timeout: 1500ms
+                  batch_max_spans: 500
+                  batch_max_bytes: 1000000
+                  retry_initial_backoff: 1s
+                  retry_multiplier: 2
+                  retry_jitter: 0.25
+                  retry_max_backoff: 1h
+                  retry_max_elapsed: 0s
+                  request_timeout: 20s
+                  senders: 8
+                  retry_on: [429, 503]
+                  queue_bytes: 33554432
+                  ready_max_queue_age: 90s
+                  spool:
+                    dir: "DIR/spool dir"
+                    fsync: always
+                    fsync_interval: 1s
+                    max_bytes: 67108864
+                    segment_bytes: 4194304
+                xray:
+                  enabled: true
+                  daemon_address: xray:2001
+                  indexed_attributes:
+                    - http.route
+                    - a:b
+                  index_all_attributes: true
+                  annotate_sampling: true
+                  max_datagrams_per_second: 0
+                  queue_bytes: 16777216
+                  documents: per_span
+                  max_subsegments_per_document: 50
+                sampling:
+                  rules_file: DIR/rules.json
+                  reload_interval: 1m
+                  decision_wait: 500ms
+                  trace_timeout: 1m
+                  max_spans_per_trace: 1000
+                  max_live_traces: 5000
+                  max_buffer_bytes: 16777216
+                  kept_cache_traces: 1000
+                  dropped_filter_traces: 10000
+                  conditions:
+                    - name: "slow checkout"
+                      action: keep
+                      error: true
+                      min_duration: 2s
+                      service_name: "backend-*"
+                      service_type: "AWS::ECS::Container"
+                      host: "*.example.com"
+                      http_method: "POST"
+                      url_path: "/checkout*"
+                      attributes:
+                        tenant: "gold"
+                      sample_rate: 10
+                    - name: health
+                      action: drop
+                      url_path: "/health*"
+                      sample_rate: 0
+                  xray:
+                    rules_file: DIR/xray-rules.json
+                    conditions:
+                      - name: errors
+                        action: keep
+                        error: true
+                        sample_rate: 1
+                debug:
+                  enabled: true
+                shutdown:
+                  drain_timeout: 20s
+                """.replace("DIR", dir.toString()));
+    }
+
     @Test
     void rendersTheKeyAsItsFingerprintAndNeverTheKey() throws Exception {
         RelayConfig c = ConfigLoader.load(null, Map.of("HONEYCOMB_API_KEY", KEY, "HONEYCOMB_DATASET", "true"), dir);
