@@ -1,14 +1,17 @@
 package dev.otlprelay.config;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The effective configuration as YAML in the file's own key layout, for {@code --print-config} and the
- * start-up log. The API key appears only as its fingerprint; nested sections ({@code honeycomb.spool}) are
- * indented maps, {@code honeycomb.spool.dir} is an absolute path or {@code (off)}.
+ * The effective configuration as YAML in the file's own key layout, for {@code check-config}, {@code /debug/config}
+ * and the start-up log. Each key's name and section come from {@link Keys}, so the dump can name no key the loader
+ * does not read; the values are written here, each as the file would take it back. The API key appears only as its
+ * fingerprint ({@link ApiKeySource#shown}); nested sections ({@code honeycomb.spool}) are indented maps,
+ * {@code honeycomb.spool.dir} is an absolute path or {@code (off)}.
  */
 public final class EffectiveConfig {
 
@@ -22,160 +25,108 @@ public final class EffectiveConfig {
 
     /** Every effective value, preceded by a comment line naming the file that was loaded (if any). */
     public static String render(RelayConfig c) {
-        StringBuilder y = new StringBuilder();
+        KeyLines y = new KeyLines();
         if (c.source() == null) {
-            y.append("# no config file; defaults and environment only\n");
+            y.comment("no config file; defaults and environment only");
         } else {
-            y.append("# config file: ").append(Values.showPath(c.source()))
-                    .append("; environment variables override it\n");
+            y.comment("config file: " + Values.showPath(c.source()) + "; environment variables override it");
         }
         receiver(y, c.receiver());
-        y.append("admin:\n");
-        entry(y, "address", scalar(c.admin().address().toString()));
+        y.key(Keys.ADMIN_ADDRESS, scalar(c.admin().address().toString()));
         honeycomb(y, c.honeycomb());
         xray(y, c.xray());
         sampling(y, c.sampling());
-        y.append("debug:\n");
-        entry(y, "enabled", switch (c.debug().enabled()) {
+        y.key(Keys.DEBUG_ENABLED, switch (c.debug().enabled()) {
             case AUTO -> "auto    # resolves to " + (c.debugExporterOn() ? "on (Honeycomb and X-Ray export are off)"
                     : "off (" + exportsOn(c) + ")");
             case ON -> "true";
             case OFF -> "false";
         });
-        y.append("shutdown:\n");
-        entry(y, "drain_timeout", Values.formatDuration(c.shutdown().drainTimeout()));
+        y.key(Keys.DRAIN_TIMEOUT, Values.formatDuration(c.shutdown().drainTimeout()));
         return y.toString();
     }
 
-    private static void receiver(StringBuilder y, ReceiverConfig r) {
-        y.append("receiver:\n");
-        entry(y, "http_address", scalar(r.httpAddress().toString()));
-        entry(y, "grpc_address", scalar(r.grpcAddress().toString()));
-        entry(y, "max_request_bytes", Long.toString(r.maxRequestBytes()));
-        entry(y, "max_grpc_message_bytes", Integer.toString(r.maxGrpcMessageBytes()));
-        entry(y, "max_inflight_bytes", Long.toString(r.maxInflightBytes()));
-        entry(y, "retry_after", Values.formatDuration(r.retryAfter()));
-        entry(y, "request_timeout", Values.formatDuration(r.requestTimeout()));
-        y.append("  cors:").append(r.cors().enabled() ? "" : "    # off: no allowed origins").append('\n');
-        nestedList(y, "allowed_origins", r.cors().allowedOrigins());
-        nestedList(y, "allowed_headers", r.cors().allowedHeaders());
-        nested(y, "max_age", Values.formatDuration(r.cors().maxAge()));
+    private static void receiver(KeyLines y, ReceiverConfig r) {
+        y.key(Keys.HTTP_ADDRESS, scalar(r.httpAddress().toString()));
+        y.key(Keys.GRPC_ADDRESS, scalar(r.grpcAddress().toString()));
+        y.key(Keys.MAX_REQUEST_BYTES, Long.toString(r.maxRequestBytes()));
+        y.key(Keys.MAX_GRPC_MESSAGE_BYTES, Integer.toString(r.maxGrpcMessageBytes()));
+        y.key(Keys.MAX_INFLIGHT_BYTES, Long.toString(r.maxInflightBytes()));
+        y.key(Keys.RETRY_AFTER, Values.formatDuration(r.retryAfter()));
+        y.key(Keys.RECEIVE_TIMEOUT, Values.formatDuration(r.requestTimeout()));
+        y.section(Keys.CORS, r.cors().enabled() ? "" : "    # off: no allowed origins");
+        y.list(Keys.CORS_ALLOWED_ORIGINS, r.cors().allowedOrigins());
+        y.list(Keys.CORS_ALLOWED_HEADERS, r.cors().allowedHeaders());
+        y.key(Keys.CORS_MAX_AGE, Values.formatDuration(r.cors().maxAge()));
     }
 
-    private static void honeycomb(StringBuilder y, HoneycombConfig h) {
-        y.append("honeycomb:\n");
-        entry(y, "api_key", h.apiKey().map(k -> k.fingerprint() + " (set)").orElse(ApiKeySource.NOT_SET));
-        entry(y, "api_endpoint", scalar(h.apiEndpoint()));
-        entry(y, "dataset", h.dataset() == null ? "\"\"" : scalar(h.dataset()));
-        entry(y, "key_mode", h.keyMode().word());
-        entry(y, "compression", h.gzip() ? "gzip" : "none");
-        entry(y, "batch_timeout", Values.formatDuration(h.batch().timeout()));
-        entry(y, "batch_max_spans", Integer.toString(h.batch().maxSpans()));
-        entry(y, "batch_max_bytes", Long.toString(h.batch().maxBytes()));
+    private static void honeycomb(KeyLines y, HoneycombConfig h) {
+        y.key(Keys.API_KEY, ApiKeySource.shown(h.apiKey()));
+        y.key(Keys.API_ENDPOINT, scalar(h.apiEndpoint()));
+        y.key(Keys.DATASET, h.dataset() == null ? "\"\"" : scalar(h.dataset()));
+        y.key(Keys.KEY_MODE, h.keyMode().word());
+        y.key(Keys.COMPRESSION, h.gzip() ? "gzip" : "none");
+        y.key(Keys.BATCH_TIMEOUT, Values.formatDuration(h.batch().timeout()));
+        y.key(Keys.BATCH_MAX_SPANS, Integer.toString(h.batch().maxSpans()));
+        y.key(Keys.BATCH_MAX_BYTES, Long.toString(h.batch().maxBytes()));
         HoneycombConfig.RetryConfig rt = h.retry();
-        entry(y, "retry_initial_backoff", Values.formatDuration(rt.initialBackoff()));
-        entry(y, "retry_multiplier", Values.formatDecimal(rt.multiplier()));
-        entry(y, "retry_jitter", Values.formatDecimal(rt.jitter()));
-        entry(y, "retry_max_backoff", Values.formatDuration(rt.maxBackoff()));
-        entry(y, "retry_max_elapsed", Values.formatDuration(rt.maxElapsed()));
-        entry(y, "request_timeout", Values.formatDuration(rt.attemptTimeout()));
-        entry(y, "senders", Integer.toString(rt.senders()));
-        entry(y, "retry_on", rt.retryOn().toString());
-        entry(y, "queue_bytes", Long.toString(h.queueBytes()));
-        entry(y, "ready_max_queue_age", Values.formatDuration(h.readyMaxQueueAge()));
+        y.key(Keys.RETRY_INITIAL_BACKOFF, Values.formatDuration(rt.initialBackoff()));
+        y.key(Keys.RETRY_MULTIPLIER, Values.formatDecimal(rt.multiplier()));
+        y.key(Keys.RETRY_JITTER, Values.formatDecimal(rt.jitter()));
+        y.key(Keys.RETRY_MAX_BACKOFF, Values.formatDuration(rt.maxBackoff()));
+        y.key(Keys.RETRY_MAX_ELAPSED, Values.formatDuration(rt.maxElapsed()));
+        y.key(Keys.SEND_TIMEOUT, Values.formatDuration(rt.attemptTimeout()));
+        y.key(Keys.SENDERS, Integer.toString(rt.senders()));
+        y.key(Keys.RETRY_ON, rt.retryOn().toString());
+        y.key(Keys.HONEYCOMB_QUEUE_BYTES, Long.toString(h.queueBytes()));
+        y.key(Keys.READY_MAX_QUEUE_AGE, Values.formatDuration(h.readyMaxQueueAge()));
         SpoolConfig sp = h.spool();
-        y.append("  spool:\n");
-        nested(y, "dir", sp.dir() == null ? ValueKind.OFF : scalar(sp.dir().toAbsolutePath().toString()));
-        nested(y, "fsync", sp.fsync().name().toLowerCase(Locale.ROOT));
-        nested(y, "fsync_interval", Values.formatDuration(sp.fsyncInterval()));
-        nested(y, "max_bytes", Long.toString(sp.maxBytes()));
-        nested(y, "segment_bytes", Long.toString(sp.segmentBytes()));
+        y.section(Keys.SPOOL, "");
+        y.key(Keys.SPOOL_DIR, sp.dir() == null ? ValueKind.OFF : scalar(sp.dir().toAbsolutePath().toString()));
+        y.key(Keys.FSYNC, sp.fsync().name().toLowerCase(Locale.ROOT));
+        y.key(Keys.FSYNC_INTERVAL, Values.formatDuration(sp.fsyncInterval()));
+        y.key(Keys.SPOOL_MAX_BYTES, Long.toString(sp.maxBytes()));
+        y.key(Keys.SEGMENT_BYTES, Long.toString(sp.segmentBytes()));
     }
 
-    private static void xray(StringBuilder y, XrayConfig x) {
-        y.append("xray:\n");
-        entry(y, "enabled", switch (x.enabled()) {
+    private static void xray(KeyLines y, XrayConfig x) {
+        y.key(Keys.XRAY_ENABLED, switch (x.enabled()) {
             case AUTO -> "auto    # resolves to " + (x.exportEnabled() ? "on (daemon address configured)"
                     : "off (no daemon address configured)");
             case ON -> "true";
             case OFF -> "false";
         });
-        entry(y, "daemon_address", x.daemonAddressSet() ? scalar(x.daemonAddress().toString())
+        y.key(Keys.DAEMON_ADDRESS, x.daemonAddressSet() ? scalar(x.daemonAddress().toString())
                 : "\"\"    # not configured; " + x.daemonAddress() + " is used when X-Ray export is on");
-        if (x.indexedAttributes().isEmpty()) {
-            entry(y, "indexed_attributes", "[]");
-        } else {
-            y.append("  indexed_attributes:\n");
-            for (String a : x.indexedAttributes()) {
-                y.append("    - ").append(scalar(a)).append('\n');
-            }
-        }
-        entry(y, "index_all_attributes", Boolean.toString(x.indexAllAttributes()));
-        entry(y, "annotate_sampling", Boolean.toString(x.annotateSampling()));
-        entry(y, "max_datagrams_per_second", Integer.toString(x.maxDatagramsPerSecond()));
-        entry(y, "queue_bytes", Long.toString(x.queueBytes()));
-        entry(y, "documents", x.documents().word());
-        entry(y, "max_subsegments_per_document", Integer.toString(x.maxSubsegmentsPerDocument()));
+        y.list(Keys.INDEXED_ATTRIBUTES, x.indexedAttributes());
+        y.key(Keys.INDEX_ALL_ATTRIBUTES, Boolean.toString(x.indexAllAttributes()));
+        y.key(Keys.ANNOTATE_SAMPLING, Boolean.toString(x.annotateSampling()));
+        y.key(Keys.MAX_DATAGRAMS_PER_SECOND, Integer.toString(x.maxDatagramsPerSecond()));
+        y.key(Keys.XRAY_QUEUE_BYTES, Long.toString(x.queueBytes()));
+        y.key(Keys.DOCUMENTS, x.documents().word());
+        y.key(Keys.MAX_SUBSEGMENTS_PER_DOCUMENT, Integer.toString(x.maxSubsegmentsPerDocument()));
     }
 
-    private static void sampling(StringBuilder y, SamplingConfig sm) {
-        y.append("sampling:\n");
-        entry(y, "rules_file", path(sm.rulesFile()) + (sm.active() ? "" : "    # no rules: every trace is kept"));
-        entry(y, "reload_interval", Values.formatDuration(sm.reloadInterval()));
-        entry(y, "decision_wait", Values.formatDuration(sm.decisionWait()));
-        entry(y, "trace_timeout", Values.formatDuration(sm.traceTimeout()));
-        entry(y, "max_spans_per_trace", Integer.toString(sm.maxSpansPerTrace()));
-        entry(y, "max_live_traces", Integer.toString(sm.maxLiveTraces()));
-        entry(y, "max_buffer_bytes", Long.toString(sm.maxBufferBytes()));
-        entry(y, "kept_cache_traces", Integer.toString(sm.keptCacheTraces()));
-        entry(y, "dropped_filter_traces", Integer.toString(sm.droppedFilterTraces()));
-        conditions(y, "  ", sm.conditions());
+    private static void sampling(KeyLines y, SamplingConfig sm) {
+        y.key(Keys.RULES_FILE, path(sm.rulesFile()) + (sm.active() ? "" : "    # no rules: every trace is kept"));
+        y.key(Keys.RELOAD_INTERVAL, Values.formatDuration(sm.reloadInterval()));
+        y.key(Keys.DECISION_WAIT, Values.formatDuration(sm.decisionWait()));
+        y.key(Keys.TRACE_TIMEOUT, Values.formatDuration(sm.traceTimeout()));
+        y.key(Keys.MAX_SPANS_PER_TRACE, Integer.toString(sm.maxSpansPerTrace()));
+        y.key(Keys.MAX_LIVE_TRACES, Integer.toString(sm.maxLiveTraces()));
+        y.key(Keys.MAX_BUFFER_BYTES, Long.toString(sm.maxBufferBytes()));
+        y.key(Keys.KEPT_CACHE_TRACES, Integer.toString(sm.keptCacheTraces()));
+        y.key(Keys.DROPPED_FILTER_TRACES, Integer.toString(sm.droppedFilterTraces()));
+        y.conditions(Keys.CONDITIONS, sm.conditions());
         if (sm.xray() != null) {
-            y.append("  xray:\n");
-            nested(y, "rules_file", path(sm.xray().rulesFile()));
-            conditions(y, "    ", sm.xray().conditions());
+            y.section(Keys.SAMPLING_XRAY, "");
+            y.key(Keys.XRAY_RULES_FILE, path(sm.xray().rulesFile()));
+            y.conditions(Keys.XRAY_CONDITIONS, sm.xray().conditions());
         }
     }
 
-    private static String path(java.nio.file.Path p) {
+    private static String path(Path p) {
         return p == null ? "\"\"" : scalar(p.toAbsolutePath().toString());
-    }
-
-    private static void conditions(StringBuilder y, String indent, java.util.List<ConditionConfig> list) {
-        if (list.isEmpty()) {
-            y.append(indent).append("conditions: []\n");
-            return;
-        }
-        y.append(indent).append("conditions:\n");
-        for (ConditionConfig c : list) {
-            String item = indent + "  - ";
-            String more = indent + "    ";
-            y.append(item).append("name: ").append(scalar(c.name())).append('\n');
-            y.append(more).append("action: ").append(c.action().name().toLowerCase(Locale.ROOT)).append('\n');
-            if (c.error()) {
-                y.append(more).append("error: true\n");
-            }
-            if (c.minDuration() != null) {
-                y.append(more).append("min_duration: ").append(Values.formatDuration(c.minDuration())).append('\n');
-            }
-            glob(y, more, "service_name", c.serviceName());
-            glob(y, more, "service_type", c.serviceType());
-            glob(y, more, "host", c.host());
-            glob(y, more, "http_method", c.httpMethod());
-            glob(y, more, "url_path", c.urlPath());
-            if (!c.attributes().isEmpty()) {
-                y.append(more).append("attributes:\n");
-                c.attributes().forEach((k, v) -> y.append(more).append("  ").append(scalar(k)).append(": ")
-                        .append(Values.quote(v)).append('\n'));
-            }
-            y.append(more).append("sample_rate: ").append(c.sampleRate()).append('\n');
-        }
-    }
-
-    private static void glob(StringBuilder y, String indent, String key, String value) {
-        if (value != null) {
-            y.append(indent).append(key).append(": ").append(Values.quote(value)).append('\n');
-        }
     }
 
     private static String exportsOn(RelayConfig c) {
@@ -185,30 +136,101 @@ public final class EffectiveConfig {
                 : honeycomb ? "Honeycomb export is on" : "X-Ray export is on";
     }
 
-    private static void nestedList(StringBuilder y, String key, List<String> values) {
-        if (values.isEmpty()) {
-            nested(y, key, "[]");
-            return;
-        }
-        y.append("    ").append(key).append(":\n");
-        for (String v : values) {
-            y.append("      - ").append(scalar(v)).append('\n');
-        }
-    }
-
-    private static void nested(StringBuilder y, String key, String value) {
-        y.append("    ").append(key).append(": ").append(value).append('\n');
-    }
-
-    private static void entry(StringBuilder y, String key, String value) {
-        y.append("  ").append(key).append(": ").append(value).append('\n');
-    }
-
     /** Plain when YAML would read it back as the same string, double-quoted otherwise. */
     static String scalar(String s) {
         boolean plain = PLAIN.matcher(s).matches() && !s.endsWith(":")
                 && !RESERVED.contains(s.toLowerCase(Locale.ROOT))
                 && !(NUMBER_LIKE.matcher(s).matches() && s.indexOf(':') < 0);
         return plain ? s : Values.quote(s);
+    }
+
+    /**
+     * The YAML being written: each key on its line, named and indented (two spaces a level) as its {@link Key} says;
+     * a top-level section's line comes before its first key, so that section names come from the table too.
+     */
+    private static final class KeyLines {
+        private final StringBuilder y = new StringBuilder();
+        private String openSection;
+
+        void comment(String text) {
+            y.append("# ").append(text).append('\n');
+        }
+
+        void key(Key<?> key, String value) {
+            start(key).append(": ").append(value).append('\n');
+        }
+
+        /** A nested section's line, then a comment if any ({@code comment} starts with its spacing). */
+        void section(Key<?> nested, String comment) {
+            start(nested).append(':').append(comment).append('\n');
+        }
+
+        /** {@code []} when empty, else one {@code - item} line per item. */
+        void list(Key<?> key, List<String> items) {
+            if (items.isEmpty()) {
+                key(key, "[]");
+                return;
+            }
+            start(key).append(":\n");
+            for (String item : items) {
+                y.append(indent(key)).append("  - ").append(scalar(item)).append('\n');
+            }
+        }
+
+        /** {@code []} when empty, else each condition as a map with the keys it sets, in {@link Conditions}' order. */
+        void conditions(Key<?> key, List<ConditionConfig> list) {
+            if (list.isEmpty()) {
+                key(key, "[]");
+                return;
+            }
+            start(key).append(":\n");
+            String more = indent(key) + "    ";
+            for (ConditionConfig c : list) {
+                y.append(indent(key)).append("  - ").append("name: ").append(scalar(c.name())).append('\n');
+                y.append(more).append("action: ").append(c.action().name().toLowerCase(Locale.ROOT)).append('\n');
+                if (c.error()) {
+                    y.append(more).append("error: true\n");
+                }
+                if (c.minDuration() != null) {
+                    y.append(more).append("min_duration: ").append(Values.formatDuration(c.minDuration())).append('\n');
+                }
+                glob(more, "service_name", c.serviceName());
+                glob(more, "service_type", c.serviceType());
+                glob(more, "host", c.host());
+                glob(more, "http_method", c.httpMethod());
+                glob(more, "url_path", c.urlPath());
+                if (!c.attributes().isEmpty()) {
+                    y.append(more).append("attributes:\n");
+                    c.attributes().forEach((k, v) -> y.append(more).append("  ").append(scalar(k)).append(": ")
+                            .append(Values.quote(v)).append('\n'));
+                }
+                y.append(more).append("sample_rate: ").append(c.sampleRate()).append('\n');
+            }
+        }
+
+        private void glob(String indent, String key, String value) {
+            if (value != null) {
+                y.append(indent).append(key).append(": ").append(Values.quote(value)).append('\n');
+            }
+        }
+
+        /** Opens the key's top-level section if it is not the one open, then writes the indented key name. */
+        private StringBuilder start(Key<?> key) {
+            String top = key.section().split("\\.")[0];
+            if (!top.equals(openSection)) {
+                y.append(top).append(":\n");
+                openSection = top;
+            }
+            return y.append(indent(key)).append(key.name());
+        }
+
+        private static String indent(Key<?> key) {
+            return "  ".repeat(key.section().split("\\.").length);
+        }
+
+        @Override
+        public String toString() {
+            return y.toString();
+        }
     }
 }
