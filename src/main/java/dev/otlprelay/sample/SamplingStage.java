@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
@@ -98,13 +97,9 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     /** Traces decided per hold of the lock in {@link #tick()} and in ejections, so receivers are not kept waiting. */
     private static final int DECISIONS_PER_LOCK = 256;
     private static final long RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** What a route gets when its sampler fails: keeping loses nothing, and the rule name says why. */
-    static final Decision SAMPLER_FAILED = Decision.keep(1, "sampler_error", "sampler_error");
 
     private final List<Route> routes;
-    /** For each route, the first route with the same sampler instance (itself if none before it). */
-    private final int[] decidedBy;
+    private final RouteSamplers samplers;
     private final Outbox[] outboxes;
     private final BatchConsumer passthrough;
     private final LongSupplier nanoClock;
@@ -120,7 +115,6 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     private final Counter lateKept;
     private final Counter lateDropped;
     private final Counter lateForgotten;
-    private final AtomicLong lastSamplerWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
     /** Calls between their locked section and the end of their hand-off: {@link #stop} waits for them. */
     private final AtomicInteger handingOn = new AtomicInteger();
 
@@ -134,22 +128,6 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     private long accepted;
     private boolean stopped;
     private ScheduledExecutorService ticker;
-
-    /** What triggered a decision: the {@code reason} tag of {@code early_decisions_total}. */
-    enum Trigger {
-        ROOT("root"), ROOT_DELAY("root_delay"), TIMEOUT("timeout"), SPAN_LIMIT("span_limit"), EJECTED("ejected"),
-        SHUTDOWN("shutdown");
-
-        private final String tag;
-
-        Trigger(String tag) {
-            this.tag = tag;
-        }
-
-        String tag() {
-            return tag;
-        }
-    }
 
     /** One route's snapshot for the admin endpoint. */
     public record RouteStats(String name, long keptTraces, long droppedTraces, long forwardedSpans,
@@ -198,7 +176,6 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         this.cache = new DecisionCache(config.keptCacheTraces(), config.droppedFilterTraces());
 
         int n = this.routes.size();
-        decidedBy = new int[n];
         outboxes = new Outbox[n];
         keptTraces = new long[n];
         droppedTraces = new long[n];
@@ -215,19 +192,14 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
                             + " (expected: unique; it names the destination's metrics)");
                 }
             }
-            decidedBy[i] = i;
-            for (int j = i - 1; j >= 0; j--) {
-                if (this.routes.get(j).sampler() == route.sampler()) {
-                    decidedBy[i] = j;
-                }
-            }
             outboxes[i] = new Outbox(route.name(), route.consumer(), this.metrics);
             keptSpansCounters[i] = this.metrics.spans(route.name(), true);
             droppedSpansCounters[i] = this.metrics.spans(route.name(), false);
             sampledOutCounters[i] = this.metrics.sampledOut(route.name());
         }
-        triggerCounters = new Counter[Trigger.values().length];
-        for (Trigger t : Trigger.values()) {
+        samplers = new RouteSamplers(this.routes);
+        triggerCounters = new Counter[DecisionTrigger.values().length];
+        for (DecisionTrigger t : DecisionTrigger.values()) {
             triggerCounters[t.ordinal()] = this.metrics.earlyDecisions(t.tag());
         }
         lateKept = this.metrics.lateSpans(SamplerMetrics.KEPT);
@@ -270,7 +242,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
             return passthrough.accept(batch);
         }
         TraceBatch traces = (TraceBatch) batch;
-        boolean atRoot = everyRouteDecidesOnRoot();
+        boolean atRoot = samplers.everyRouteDecidesOnRoot();
         Arrivals arrivals = new Arrivals(traces, atRoot);
         Handoff handoff = new Handoff();
         long room;
@@ -323,9 +295,9 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         }
         buffer.add(trace, group, now);
         if (trace.spanCount() >= maxSpansPerTrace) {
-            decide(trace, Trigger.SPAN_LIMIT, handoff);
+            decide(trace, DecisionTrigger.SPAN_LIMIT, handoff);
         } else if (atRoot && trace.root() != null && trace.root().parentless()) {
-            decide(trace, Trigger.ROOT, handoff);
+            decide(trace, DecisionTrigger.ROOT, handoff);
         }
         return 0;
     }
@@ -359,7 +331,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
             if (!overBounds(room)) {
                 return false;
             }
-            decide(buffer.oldest(), Trigger.EJECTED, handoff);
+            decide(buffer.oldest(), DecisionTrigger.EJECTED, handoff);
         }
         return overBounds(room);
     }
@@ -414,11 +386,11 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
                 int decided = 0;
                 BufferedTrace trace;
                 while (decided < DECISIONS_PER_LOCK && (trace = buffer.nextRootDue(now)) != null) {
-                    decide(trace, Trigger.ROOT_DELAY, handoff);
+                    decide(trace, DecisionTrigger.ROOT_DELAY, handoff);
                     decided++;
                 }
                 while (decided < DECISIONS_PER_LOCK && (trace = buffer.nextTimedOut(now)) != null) {
-                    decide(trace, Trigger.TIMEOUT, handoff);
+                    decide(trace, DecisionTrigger.TIMEOUT, handoff);
                     decided++;
                 }
                 more = decided == DECISIONS_PER_LOCK;
@@ -435,24 +407,11 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         }
     }
 
-    /**
-     * Whether no span still to come can change any route's decision once a trace's true root (no parent) is held:
-     * every route's sampler decides from the root alone ({@link Sampler#decidesOnRoot()}). Asked once per request.
-     */
-    private boolean everyRouteDecidesOnRoot() {
-        for (Route route : routes) {
-            if (!route.sampler().decidesOnRoot()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Takes the trace out of the buffer and decides it for every route. Called under the lock. */
-    private void decide(BufferedTrace trace, Trigger trigger, Handoff handoff) {
+    private void decide(BufferedTrace trace, DecisionTrigger trigger, Handoff handoff) {
         buffer.remove(trace);
         int n = routes.size();
-        Decision[] decisions = askEveryRoute(trace);
+        Decision[] decisions = samplers.decide(trace);
         boolean anyKept = false;
         for (Decision d : decisions) {
             anyKept |= d.keep();
@@ -474,38 +433,6 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         }
         if (anyKept) {
             handoff.decided.add(new Decided(trace, decisions));
-        }
-    }
-
-    private Decision[] askEveryRoute(BufferedTrace trace) {
-        Decision[] decisions = new Decision[routes.size()];
-        for (int i = 0; i < decisions.length; i++) {
-            decisions[i] = decidedBy[i] < i ? decisions[decidedBy[i]] : ask(routes.get(i).sampler(), trace);
-        }
-        return decisions;
-    }
-
-    private Decision ask(Sampler sampler, BufferedTrace trace) {
-        Decision d;
-        try {
-            d = sampler.decide(trace);
-        } catch (RuntimeException e) {
-            warnSamplerFailed(e);
-            return SAMPLER_FAILED;
-        }
-        if (d == null) {
-            warnSamplerFailed(new NullPointerException(sampler.getClass().getName() + " returned no decision"));
-            return SAMPLER_FAILED;
-        }
-        return d;
-    }
-
-    private void warnSamplerFailed(RuntimeException e) {
-        long now = System.nanoTime();
-        long last = lastSamplerWarning.get();
-        if (now - last >= WARN_INTERVAL_NANOS && lastSamplerWarning.compareAndSet(last, now)) {
-            LOG.log(Level.WARNING, "sampling: a sampler failed; keeping the trace (sampling.rule=sampler_error); "
-                    + "further failures within 10s are not logged", e);
         }
     }
 
@@ -593,7 +520,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         synchronized (lock) {
             BufferedTrace trace;
             while ((trace = buffer.oldest()) != null) {
-                decide(trace, Trigger.SHUTDOWN, handoff);
+                decide(trace, DecisionTrigger.SHUTDOWN, handoff);
             }
         }
         hand(handoff);
