@@ -92,8 +92,6 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
 
     /** How often deadlines are checked and outboxes retried. */
     static final Duration TICK = Duration.ofMillis(100);
-    /** Kept spans leave in batches of at most about this many bytes. */
-    static final long MAX_BATCH_BYTES = 1 << 20;
     /** Traces decided per hold of the lock in {@link #tick()} and in ejections, so receivers are not kept waiting. */
     private static final int DECISIONS_PER_LOCK = 256;
     private static final long RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -137,20 +135,6 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     /** The stage's snapshot for the admin endpoint; see the class comment for how the numbers relate. */
     public record Stats(int liveTraces, long bufferedSpans, long bufferedBytes, long acceptedSpans,
                         List<RouteStats> routes) {
-    }
-
-    /** A trace decided under the lock, to be handed on outside it. */
-    private record Decided(BufferedTrace trace, Decision[] decisions) {
-    }
-
-    /** Spans of a kept trace that arrived after its decision. */
-    private record Late(Arrivals.Group group, Decision[] decisions, long receivedNanos) {
-    }
-
-    /** What one locked section decided, to be handed on after the lock is released. */
-    private static final class Handoff {
-        final List<Decided> decided = new ArrayList<>();
-        final List<Late> late = new ArrayList<>();
     }
 
     public SamplingStage(SamplingConfig config, List<Route> routes, BatchConsumer passthrough, RelayMetrics metrics) {
@@ -309,13 +293,13 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
      */
     private void handOn(Handoff first, boolean more, long room) {
         try {
-            hand(first);
+            first.handTo(outboxes);
             while (more) {
                 Handoff next = new Handoff();
                 synchronized (lock) {
                     more = !stopped && eject(room, next);
                 }
-                hand(next);
+                next.handTo(outboxes);
             }
         } finally {
             handingOn.decrementAndGet();
@@ -351,7 +335,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
                 sampleOut(i, spans);
             }
         }
-        handoff.late.add(new Late(group, decisions, receivedNanos));
+        handoff.late(group, decisions, receivedNanos);
     }
 
     private void lateDropped(Arrivals.Group group) {
@@ -397,7 +381,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
                 handingOn.incrementAndGet();
             }
             try {
-                hand(handoff);
+                handoff.handTo(outboxes);
             } finally {
                 handingOn.decrementAndGet();
             }
@@ -432,48 +416,11 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
             }
         }
         if (anyKept) {
-            handoff.decided.add(new Decided(trace, decisions));
+            handoff.decided(trace, decisions);
         }
     }
 
     // ---- handing on ----------------------------------------------------------------------------------------
-
-    /** Stamps and batches what was decided, per route, into its outbox; then offers the outboxes. */
-    private void hand(Handoff handoff) {
-        if (handoff.decided.isEmpty() && handoff.late.isEmpty()) {
-            return;
-        }
-        for (int i = 0; i < routes.size(); i++) {
-            BatchAssembler assembler = new BatchAssembler(MAX_BATCH_BYTES);
-            long reserved = 0;
-            for (Decided d : handoff.decided) {
-                Decision decision = d.decisions()[i];
-                if (!decision.keep()) {
-                    continue;
-                }
-                BufferedTrace trace = d.trace();
-                List<SpanRef> spans = trace.spans();
-                for (int s = 0; s < spans.size(); s++) {
-                    assembler.add(spans.get(s), trace.client(s), decision, trace.receivedNanos());
-                }
-                reserved += trace.bytes();
-            }
-            for (Late late : handoff.late) {
-                Decision decision = late.decisions()[i];
-                if (!decision.keep()) {
-                    continue;
-                }
-                for (SpanRef ref : late.group().spans()) {
-                    assembler.add(ref, late.group().client(), decision, late.receivedNanos());
-                }
-                reserved += late.group().bytes();
-            }
-            if (reserved > 0) {
-                outboxes[i].add(assembler.finish(), reserved);
-                outboxes[i].drain();
-            }
-        }
-    }
 
     private long outboxBytes() {
         long sum = 0;
@@ -523,7 +470,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
                 decide(trace, DecisionTrigger.SHUTDOWN, handoff);
             }
         }
-        hand(handoff);
+        handoff.handTo(outboxes);
         while (true) {
             boolean empty = true;
             for (Outbox outbox : outboxes) {
