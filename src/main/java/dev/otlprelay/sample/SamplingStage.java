@@ -9,9 +9,7 @@ import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.pipeline.TraceBatch;
 import dev.otlprelay.telemetry.RelayMetrics;
 import dev.otlprelay.telemetry.SamplerMetrics;
-import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -105,14 +103,6 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     private final int maxLiveTraces;
     private final long maxBufferBytes;
 
-    private final SamplerMetrics metrics;
-    private final Counter[] keptSpansCounters;
-    private final Counter[] droppedSpansCounters;
-    private final Counter[] sampledOutCounters;
-    private final Counter[] triggerCounters;
-    private final Counter lateKept;
-    private final Counter lateDropped;
-    private final Counter lateForgotten;
     /** Calls between their locked section and the end of their hand-off: {@link #stop} waits for them. */
     private final AtomicInteger handingOn = new AtomicInteger();
 
@@ -120,10 +110,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     // Guarded by lock:
     private final TraceBuffer buffer;
     private final DecisionCache cache;
-    private final long[] keptTraces;
-    private final long[] droppedTraces;
-    private final long[] sampledOut;
-    private long accepted;
+    private final SamplingLedger ledger;
     private boolean stopped;
     private ScheduledExecutorService ticker;
 
@@ -159,36 +146,10 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         this.buffer = new TraceBuffer(config.decisionWait().toNanos(), config.traceTimeout().toNanos());
         this.cache = new DecisionCache(config.keptCacheTraces(), config.droppedFilterTraces());
 
-        int n = this.routes.size();
-        outboxes = new Outbox[n];
-        keptTraces = new long[n];
-        droppedTraces = new long[n];
-        sampledOut = new long[n];
-        this.metrics = new SamplerMetrics(metrics, this::liveTraces, this::bufferedSpans, this::bufferedBytes);
-        keptSpansCounters = new Counter[n];
-        droppedSpansCounters = new Counter[n];
-        sampledOutCounters = new Counter[n];
-        for (int i = 0; i < n; i++) {
-            Route route = this.routes.get(i);
-            for (int j = 0; j < i; j++) {
-                if (this.routes.get(j).name().equals(route.name())) {
-                    throw new IllegalArgumentException("route name: " + route.name()
-                            + " (expected: unique; it names the destination's metrics)");
-                }
-            }
-            outboxes[i] = new Outbox(route.name(), route.consumer(), this.metrics);
-            keptSpansCounters[i] = this.metrics.spans(route.name(), true);
-            droppedSpansCounters[i] = this.metrics.spans(route.name(), false);
-            sampledOutCounters[i] = this.metrics.sampledOut(route.name());
-        }
-        samplers = new RouteSamplers(this.routes);
-        triggerCounters = new Counter[DecisionTrigger.values().length];
-        for (DecisionTrigger t : DecisionTrigger.values()) {
-            triggerCounters[t.ordinal()] = this.metrics.earlyDecisions(t.tag());
-        }
-        lateKept = this.metrics.lateSpans(SamplerMetrics.KEPT);
-        lateDropped = this.metrics.lateSpans(SamplerMetrics.DROPPED);
-        lateForgotten = this.metrics.lateSpans(SamplerMetrics.FORGOTTEN);
+        this.ledger = new SamplingLedger(this.routes,
+                new SamplerMetrics(metrics, this::liveTraces, this::bufferedSpans, this::bufferedBytes));
+        this.outboxes = ledger.outboxes();
+        this.samplers = new RouteSamplers(this.routes);
     }
 
 
@@ -239,8 +200,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
             if (decidedBytes + arrivals.bytes() > maxBufferBytes) {
                 return Acceptance.RETRY_LATER;
             }
-            accepted += arrivals.spans();
-            metrics.acceptedSpans().increment(arrivals.spans());
+            ledger.accepted(arrivals.spans());
             long now = nanoClock.getAsLong();
             long lateKeptBytes = 0;
             for (Arrivals.Group group : arrivals.groups()) {
@@ -265,15 +225,16 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         if (trace == null) {
             Decision[] kept = cache.kept(group.key());
             if (kept != null) {
-                lateKept(group, kept, receivedNanos, handoff);
+                ledger.lateKept(kept, group.spans().size(), group.bytes());
+                handoff.late(group, kept, receivedNanos);
                 return group.bytes();
             }
             if (cache.dropped(group.key())) {
-                lateDropped(group);
+                ledger.lateDropped(group.spans().size());
                 return 0;
             }
             if (cache.forgotten(group.key())) {
-                lateForgotten.increment(group.spans().size());
+                ledger.lateForgotten(group.spans().size());
             }
             trace = buffer.open(group.key(), group.traceId(), now, receivedNanos);
         }
@@ -324,34 +285,6 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         return buffer.traces() > 0 && (buffer.traces() > maxLiveTraces || buffer.bytes() > room);
     }
 
-    private void lateKept(Arrivals.Group group, Decision[] decisions, long receivedNanos, Handoff handoff) {
-        int spans = group.spans().size();
-        lateKept.increment(spans);
-        for (int i = 0; i < decisions.length; i++) {
-            if (decisions[i].keep()) {
-                keptSpansCounters[i].increment(spans);
-                outboxes[i].reserve(spans, group.bytes());
-            } else {
-                sampleOut(i, spans);
-            }
-        }
-        handoff.late(group, decisions, receivedNanos);
-    }
-
-    private void lateDropped(Arrivals.Group group) {
-        int spans = group.spans().size();
-        lateDropped.increment(spans);
-        for (int i = 0; i < routes.size(); i++) {
-            sampleOut(i, spans);
-        }
-    }
-
-    private void sampleOut(int route, int spans) {
-        droppedSpansCounters[route].increment(spans);
-        sampledOutCounters[route].increment(spans);
-        sampledOut[route] += spans;
-    }
-
     // ---- deciding ------------------------------------------------------------------------------------------
 
     /**
@@ -394,28 +327,9 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     /** Takes the trace out of the buffer and decides it for every route. Called under the lock. */
     private void decide(BufferedTrace trace, DecisionTrigger trigger, Handoff handoff) {
         buffer.remove(trace);
-        int n = routes.size();
         Decision[] decisions = samplers.decide(trace);
-        boolean anyKept = false;
-        for (Decision d : decisions) {
-            anyKept |= d.keep();
-        }
         cache.record(trace.key(), decisions);
-        triggerCounters[trigger.ordinal()].increment();
-        int spans = trace.spanCount();
-        for (int i = 0; i < n; i++) {
-            Decision d = decisions[i];
-            metrics.traces(routes.get(i).name(), d.rule(), d.keep()).increment();
-            if (d.keep()) {
-                keptTraces[i]++;
-                keptSpansCounters[i].increment(spans);
-                outboxes[i].reserve(spans, trace.bytes());
-            } else {
-                droppedTraces[i]++;
-                sampleOut(i, spans);
-            }
-        }
-        if (anyKept) {
+        if (ledger.decided(trigger, decisions, trace.spanCount(), trace.bytes())) {
             handoff.decided(trace, decisions);
         }
     }
@@ -529,13 +443,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
 
     public Stats stats() {
         synchronized (lock) {
-            List<RouteStats> perRoute = new ArrayList<>(routes.size());
-            for (int i = 0; i < routes.size(); i++) {
-                Outbox.Snapshot o = outboxes[i].snapshot();
-                perRoute.add(new RouteStats(routes.get(i).name(), keptTraces[i], droppedTraces[i], o.forwarded(),
-                        sampledOut[i], o.spans(), o.bytes(), o.dropped()));
-            }
-            return new Stats(buffer.traces(), buffer.spans(), buffer.bytes(), accepted, List.copyOf(perRoute));
+            return new Stats(buffer.traces(), buffer.spans(), buffer.bytes(), ledger.accepted(), ledger.routeStats());
         }
     }
 
