@@ -74,6 +74,15 @@ final class SamplingLedger {
         return outboxes;
     }
 
+    /** Bytes of decided spans waiting in the outboxes for their routes. Thread-safe: the outboxes lock themselves. */
+    long outboxBytes() {
+        long sum = 0;
+        for (Outbox o : outboxes) {
+            sum += o.bytes();
+        }
+        return sum;
+    }
+
     /** Spans of a request the stage took. */
     void accepted(int spans) {
         accepted += spans;

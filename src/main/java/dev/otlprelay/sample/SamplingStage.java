@@ -24,6 +24,12 @@ import java.util.logging.Logger;
  * The sampling stage: holds spans per trace id until the trace can be decided whole, asks each route's
  * {@link Sampler} once, and hands each route the traces it keeps, stamped with their weight.
  *
+ * <p>This class is the way in and holds the flow: its lock, its threads, starting and stopping. Under the lock,
+ * {@link TraceDecider} files arriving spans into the {@link TraceBuffer} (or after the decision the
+ * {@link DecisionCache} remembers) and decides traces, asking the samplers through {@link RouteSamplers};
+ * {@link SamplingLedger} counts every decision and late span and keeps each route's {@link Outbox}. Outside the
+ * lock, {@link Handoff} stamps and batches what was decided into the outboxes.
+ *
  * <h2>When a trace is decided</h2>
  * <ul>
  *   <li>{@code root}: at once, on the accepting thread, when its true root (a span with no parent) arrives and every
@@ -79,7 +85,7 @@ import java.util.logging.Logger;
  * {@link #accept} is called from many receiver threads at once: a request's spans are grouped by trace id before
  * one short lock is taken to look up and append; samplers are called under that lock (so each sampler sees one
  * trace at a time); stamping, building batches and handing them on happen outside it. Nothing blocks. A request
- * that ejects many traces decides them {@value #DECISIONS_PER_LOCK} per hold of the lock, handing each lot on
+ * that ejects many traces decides them {@value TraceDecider#DECISIONS_PER_LOCK} per hold of the lock, handing each lot on
  * before it takes the lock again, so other requests go through meanwhile; it returns once all are decided.
  */
 public final class SamplingStage implements BatchConsumer, AutoCloseable {
@@ -90,8 +96,6 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
 
     /** How often deadlines are checked and outboxes retried. */
     static final Duration TICK = Duration.ofMillis(100);
-    /** Traces decided per hold of the lock in {@link #tick()} and in ejections, so receivers are not kept waiting. */
-    private static final int DECISIONS_PER_LOCK = 256;
     private static final long RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final List<Route> routes;
@@ -99,18 +103,16 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
     private final Outbox[] outboxes;
     private final BatchConsumer passthrough;
     private final LongSupplier nanoClock;
-    private final int maxSpansPerTrace;
-    private final int maxLiveTraces;
     private final long maxBufferBytes;
 
     /** Calls between their locked section and the end of their hand-off: {@link #stop} waits for them. */
     private final AtomicInteger handingOn = new AtomicInteger();
 
     private final Object lock = new Object();
-    // Guarded by lock:
+    // Guarded by lock, with what they hold (the decider holds buffer and cache; outboxes lock themselves):
     private final TraceBuffer buffer;
-    private final DecisionCache cache;
     private final SamplingLedger ledger;
+    private final TraceDecider decider;
     private boolean stopped;
     private ScheduledExecutorService ticker;
 
@@ -140,18 +142,16 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         this.routes = List.copyOf(routes);
         this.passthrough = passthrough;
         this.nanoClock = nanoClock;
-        this.maxSpansPerTrace = config.maxSpansPerTrace();
-        this.maxLiveTraces = config.maxLiveTraces();
         this.maxBufferBytes = config.maxBufferBytes();
         this.buffer = new TraceBuffer(config.decisionWait().toNanos(), config.traceTimeout().toNanos());
-        this.cache = new DecisionCache(config.keptCacheTraces(), config.droppedFilterTraces());
-
+        DecisionCache cache = new DecisionCache(config.keptCacheTraces(), config.droppedFilterTraces());
         this.ledger = new SamplingLedger(this.routes,
                 new SamplerMetrics(metrics, this::liveTraces, this::bufferedSpans, this::bufferedBytes));
         this.outboxes = ledger.outboxes();
         this.samplers = new RouteSamplers(this.routes);
+        this.decider = new TraceDecider(buffer, cache, samplers, ledger, config.maxSpansPerTrace(),
+                config.maxLiveTraces());
     }
-
 
     /** Starts the thread that decides traces as their time comes and retries outboxes. */
     public void start() {
@@ -196,7 +196,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
             if (stopped) {
                 return Acceptance.RETRY_LATER;
             }
-            long decidedBytes = outboxBytes();
+            long decidedBytes = ledger.outboxBytes();
             if (decidedBytes + arrivals.bytes() > maxBufferBytes) {
                 return Acceptance.RETRY_LATER;
             }
@@ -204,47 +204,15 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
             long now = nanoClock.getAsLong();
             long lateKeptBytes = 0;
             for (Arrivals.Group group : arrivals.groups()) {
-                lateKeptBytes += arrive(group, traces.receivedNanos(), now, atRoot, handoff);
+                lateKeptBytes += decider.arrive(group, traces.receivedNanos(), now, atRoot, handoff);
             }
             // The outboxes were measured before this request; what it added to them (late spans) counts once.
             room = maxBufferBytes - decidedBytes - lateKeptBytes;
-            more = eject(room, handoff);
+            more = decider.eject(room, handoff);
             handingOn.incrementAndGet();
         }
         handOn(handoff, more, room);
         return Acceptance.ACCEPTED;
-    }
-
-    /**
-     * Buffers one trace's spans of a request, or hands them on at once when the trace was decided already; decides
-     * a trace that reached its span limit or, when every route decides on the root, its root. Under the lock.
-     * Returns the bytes handed on to a kept trace's outboxes (they were not in the outboxes' size measured before).
-     */
-    private long arrive(Arrivals.Group group, long receivedNanos, long now, boolean atRoot, Handoff handoff) {
-        BufferedTrace trace = buffer.get(group.key());
-        if (trace == null) {
-            Decision[] kept = cache.kept(group.key());
-            if (kept != null) {
-                ledger.lateKept(kept, group.spans().size(), group.bytes());
-                handoff.late(group, kept, receivedNanos);
-                return group.bytes();
-            }
-            if (cache.dropped(group.key())) {
-                ledger.lateDropped(group.spans().size());
-                return 0;
-            }
-            if (cache.forgotten(group.key())) {
-                ledger.lateForgotten(group.spans().size());
-            }
-            trace = buffer.open(group.key(), group.traceId(), now, receivedNanos);
-        }
-        buffer.add(trace, group, now);
-        if (trace.spanCount() >= maxSpansPerTrace) {
-            decide(trace, DecisionTrigger.SPAN_LIMIT, handoff);
-        } else if (atRoot && trace.root() != null && trace.root().parentless()) {
-            decide(trace, DecisionTrigger.ROOT, handoff);
-        }
-        return 0;
     }
 
     /**
@@ -258,31 +226,13 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
             while (more) {
                 Handoff next = new Handoff();
                 synchronized (lock) {
-                    more = !stopped && eject(room, next);
+                    more = !stopped && decider.eject(room, next);
                 }
                 next.handTo(outboxes);
             }
         } finally {
             handingOn.decrementAndGet();
         }
-    }
-
-    /**
-     * Decides the oldest held traces early while the buffer holds more than {@code maxLiveTraces} traces or more
-     * than {@code room} bytes, at most {@link #DECISIONS_PER_LOCK}; true when more must still go. Under the lock.
-     */
-    private boolean eject(long room, Handoff handoff) {
-        for (int decided = 0; decided < DECISIONS_PER_LOCK; decided++) {
-            if (!overBounds(room)) {
-                return false;
-            }
-            decide(buffer.oldest(), DecisionTrigger.EJECTED, handoff);
-        }
-        return overBounds(room);
-    }
-
-    private boolean overBounds(long room) {
-        return buffer.traces() > 0 && (buffer.traces() > maxLiveTraces || buffer.bytes() > room);
     }
 
     // ---- deciding ------------------------------------------------------------------------------------------
@@ -300,17 +250,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
                 if (stopped) {
                     return;
                 }
-                int decided = 0;
-                BufferedTrace trace;
-                while (decided < DECISIONS_PER_LOCK && (trace = buffer.nextRootDue(now)) != null) {
-                    decide(trace, DecisionTrigger.ROOT_DELAY, handoff);
-                    decided++;
-                }
-                while (decided < DECISIONS_PER_LOCK && (trace = buffer.nextTimedOut(now)) != null) {
-                    decide(trace, DecisionTrigger.TIMEOUT, handoff);
-                    decided++;
-                }
-                more = decided == DECISIONS_PER_LOCK;
+                more = decider.decideDue(now, handoff);
                 handingOn.incrementAndGet();
             }
             try {
@@ -322,26 +262,6 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         for (Outbox outbox : outboxes) {
             outbox.drain();
         }
-    }
-
-    /** Takes the trace out of the buffer and decides it for every route. Called under the lock. */
-    private void decide(BufferedTrace trace, DecisionTrigger trigger, Handoff handoff) {
-        buffer.remove(trace);
-        Decision[] decisions = samplers.decide(trace);
-        cache.record(trace.key(), decisions);
-        if (ledger.decided(trigger, decisions, trace.spanCount(), trace.bytes())) {
-            handoff.decided(trace, decisions);
-        }
-    }
-
-    // ---- handing on ----------------------------------------------------------------------------------------
-
-    private long outboxBytes() {
-        long sum = 0;
-        for (Outbox o : outboxes) {
-            sum += o.bytes();
-        }
-        return sum;
     }
 
     // ---- stopping ------------------------------------------------------------------------------------------
@@ -379,12 +299,15 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
         }
         Handoff handoff = new Handoff();
         synchronized (lock) {
-            BufferedTrace trace;
-            while ((trace = buffer.oldest()) != null) {
-                decide(trace, DecisionTrigger.SHUTDOWN, handoff);
-            }
+            decider.decideAll(handoff);
         }
         handoff.handTo(outboxes);
+        drainOutboxes(deadline);
+        return discardOutboxes();
+    }
+
+    /** Offers the outboxes to their routes until they are empty, the deadline passes or the thread is interrupted. */
+    private void drainOutboxes(long deadline) {
         while (true) {
             boolean empty = true;
             for (Outbox outbox : outboxes) {
@@ -393,10 +316,14 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
             }
             long left = deadline - System.nanoTime();
             if (empty || left <= 0 || Thread.currentThread().isInterrupted()) {
-                break;
+                return;
             }
             LockSupport.parkNanos(Math.min(RETRY_PAUSE_NANOS, left));
         }
+    }
+
+    /** Gives up what the outboxes still hold, counted and logged per route; returns how many spans. */
+    private long discardOutboxes() {
         long lost = 0;
         for (Outbox outbox : outboxes) {
             long l = outbox.discard(DropReason.SHUTDOWN);
@@ -434,7 +361,7 @@ public final class SamplingStage implements BatchConsumer, AutoCloseable {
      * their routes hold most of {@code maxBufferBytes}, so requests are about to be answered RETRY_LATER.
      */
     public String notReadyReason() {
-        long waiting = outboxBytes();
+        long waiting = ledger.outboxBytes();
         return waiting >= maxBufferBytes * 0.9
                 ? String.format("sampling: decided spans waiting for their destinations hold %.0f%% of "
                 + "sampling.max_buffer_bytes (%d)", 100.0 * waiting / maxBufferBytes, maxBufferBytes)
