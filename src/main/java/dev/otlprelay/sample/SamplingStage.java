@@ -85,8 +85,8 @@ import java.util.logging.Logger;
  * {@link #accept} is called from many receiver threads at once: a request's spans are grouped by trace id before
  * one short lock is taken to look up and append; samplers are called under that lock (so each sampler sees one
  * trace at a time); stamping, building batches and handing them on happen outside it. Nothing blocks. A request
- * that ejects many traces decides them {@value TraceDecider#DECISIONS_PER_LOCK} per hold of the lock, handing each lot on
- * before it takes the lock again, so other requests go through meanwhile; it returns once all are decided.
+ * that ejects many traces decides them {@value TraceDecider#DECISIONS_PER_LOCK} per hold of the lock, handing each
+ * lot on before it takes the lock again, so other requests go through meanwhile; it returns once all are decided.
  */
 public final class SamplingStage implements BatchConsumer, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SamplingStage.class.getName());
