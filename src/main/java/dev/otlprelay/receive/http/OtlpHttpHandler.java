@@ -3,7 +3,6 @@ package dev.otlprelay.receive.http;
 import com.google.protobuf.Message;
 import dev.otlprelay.pipeline.ClientContext;
 import dev.otlprelay.pipeline.OtlpEncoding;
-import dev.otlprelay.pipeline.PassthroughBatch;
 import dev.otlprelay.receive.Admission;
 import dev.otlprelay.receive.Ingest;
 import dev.otlprelay.receive.OtlpErrors;
@@ -86,32 +85,6 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         this.admission = admission;
         this.metrics = metrics;
         this.maxRequestBytes = maxRequestBytes;
-    }
-
-    /** The three OTLP/HTTP paths. */
-    enum OtlpPath {
-        TRACES("/v1/traces", OtlpErrors.Service.TRACES, null),
-        METRICS("/v1/metrics", OtlpErrors.Service.METRICS, PassthroughBatch.Signal.METRICS),
-        LOGS("/v1/logs", OtlpErrors.Service.LOGS, PassthroughBatch.Signal.LOGS);
-
-        final String path;
-        final OtlpErrors.Service signal;
-        final PassthroughBatch.Signal passthrough;
-
-        OtlpPath(String path, OtlpErrors.Service signal, PassthroughBatch.Signal passthrough) {
-            this.path = path;
-            this.signal = signal;
-            this.passthrough = passthrough;
-        }
-
-        static OtlpPath of(String path) {
-            for (OtlpPath r : values()) {
-                if (r.path.equals(path)) {
-                    return r;
-                }
-            }
-            return null;
-        }
     }
 
     @Override
@@ -214,7 +187,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
      * null; on the way it notes the path, encoding and compression the body will be read with.
      */
     private OtlpOutcome refusal(HttpRequest request, String contentType) {
-        String path = pathOf(request.uri());
+        String path = OtlpPath.pathOf(request.uri());
         route = OtlpPath.of(path);
         if (route == null) {
             return ingest.fail(TRANSPORT, OtlpOutcome.Kind.NOT_FOUND, "wrong_path", PathHints.notFound(path));
@@ -321,10 +294,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     }
 
     private CompletableFuture<OtlpOutcome> handOn(byte[] bytes, int offset, int length) {
-        if (route == OtlpPath.TRACES) {
-            return ingest.traces(bytes, offset, length, encoding, client);
-        }
-        return ingest.passthrough(route.passthrough, bytes, offset, length, encoding, client);
+        return route.handOn(ingest, bytes, offset, length, encoding, client);
     }
 
     private static CompletableFuture<OtlpOutcome> completed(OtlpOutcome outcome) {
@@ -460,16 +430,6 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         releaseBody();
         errors.caught(cause);
         ctx.close();
-    }
-
-    private static String pathOf(String uri) {
-        int q = uri.indexOf('?');
-        String path = q >= 0 ? uri.substring(0, q) : uri;
-        if (path.startsWith("http://") || path.startsWith("https://")) {
-            int slash = path.indexOf('/', path.indexOf("//") + 2);
-            path = slash >= 0 ? path.substring(slash) : "/";
-        }
-        return path;
     }
 
     /** The media type without parameters, lower case; "" when absent. */
