@@ -32,7 +32,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -144,12 +143,8 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         keepAlive = HttpUtil.isKeepAlive(request);
         route = null;
         origin = null;
-        String contentType = mediaType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
-        // Answers use the request's own media type when it is an OTLP one, JSON (readable) otherwise.
-        responseType = switch (contentType) {
-            case "application/x-protobuf", "application/protobuf" -> contentType;
-            default -> "application/json";
-        };
+        String contentType = MediaTypes.token(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        responseType = MediaTypes.answerType(contentType);
         if (request.decoderResult().isFailure()) {
             keepAlive = false;
             Throwable cause = request.decoderResult().cause();
@@ -199,16 +194,13 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
                             + "off: allow the page's origin with RELAY_CORS_ALLOWED_ORIGINS)" : ")"));
         }
         HttpHeaders headers = request.headers();
-        switch (contentType) {
-            case "application/x-protobuf", "application/protobuf" -> encoding = OtlpEncoding.PROTOBUF;
-            case "application/json" -> encoding = OtlpEncoding.JSON;
-            default -> {
-                return ingest.fail(TRANSPORT, OtlpOutcome.Kind.UNSUPPORTED_MEDIA_TYPE,
-                        "unsupported_content_type", "unsupported Content-Type \"" + contentType
-                                + "\" (expected: application/x-protobuf, application/protobuf or application/json)");
-            }
+        encoding = MediaTypes.encodingOf(contentType);
+        if (encoding == null) {
+            return ingest.fail(TRANSPORT, OtlpOutcome.Kind.UNSUPPORTED_MEDIA_TYPE, "unsupported_content_type",
+                    "unsupported Content-Type \"" + contentType
+                            + "\" (expected: application/x-protobuf, application/protobuf or application/json)");
         }
-        String contentEncoding = mediaType(headers.get(HttpHeaderNames.CONTENT_ENCODING));
+        String contentEncoding = MediaTypes.token(headers.get(HttpHeaderNames.CONTENT_ENCODING));
         switch (contentEncoding) {
             case "", "identity" -> gzip = false;
             case "gzip", "x-gzip" -> gzip = true;
@@ -364,7 +356,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     private void respond(ChannelHandlerContext ctx, OtlpOutcome outcome) {
         Message message = OtlpErrors.responseMessage(outcome, route == null ? OtlpErrors.Service.TRACES : route.signal);
-        boolean json = responseType.equals("application/json");
+        boolean json = responseType.equals(MediaTypes.JSON);
         byte[] payload = json ? OtlpJson.write(message) : message.toByteArray();
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(outcome.kind().httpStatus()), Unpooled.wrappedBuffer(payload));
@@ -430,14 +422,5 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         releaseBody();
         errors.caught(cause);
         ctx.close();
-    }
-
-    /** The media type without parameters, lower case; "" when absent. */
-    private static String mediaType(String header) {
-        if (header == null) {
-            return "";
-        }
-        int semi = header.indexOf(';');
-        return (semi >= 0 ? header.substring(0, semi) : header).trim().toLowerCase(Locale.ROOT);
     }
 }
