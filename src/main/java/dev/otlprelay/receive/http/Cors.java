@@ -1,10 +1,16 @@
 package dev.otlprelay.receive.http;
 
 import dev.otlprelay.config.CorsConfig;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -83,8 +89,30 @@ final class Cors {
         return null;
     }
 
+    /**
+     * The answer to a preflight: 204 with what the page may do, or 403 saying why not (a browser shows only that
+     * CORS blocked the request; the reason is for whoever looks with curl).
+     *
+     * @param refusal what {@link #refusal} said of this request
+     */
+    FullHttpResponse preflightAnswer(HttpRequest request, String refusal) {
+        FullHttpResponse response;
+        if (refusal == null) {
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+            preflightHeaders(request, response.headers());
+        } else {
+            byte[] text = (refusal + "\n").getBytes(StandardCharsets.UTF_8);
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN,
+                    Unpooled.wrappedBuffer(text));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            response.headers().set(HttpHeaderNames.VARY, "Origin");
+        }
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        return response;
+    }
+
     /** The headers of the 204 answering an allowed preflight. */
-    void preflightHeaders(HttpRequest request, HttpHeaders h) {
+    private void preflightHeaders(HttpRequest request, HttpHeaders h) {
         h.set(HttpHeaderNames.VARY, VARY_PREFLIGHT);
         h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, request.headers().get(HttpHeaderNames.ORIGIN));
         h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");

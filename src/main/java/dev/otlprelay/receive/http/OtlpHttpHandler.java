@@ -1,12 +1,10 @@
 package dev.otlprelay.receive.http;
 
-import com.google.protobuf.Message;
 import dev.otlprelay.pipeline.ClientContext;
 import dev.otlprelay.pipeline.OtlpEncoding;
 import dev.otlprelay.receive.Admission;
 import dev.otlprelay.receive.Ingest;
 import dev.otlprelay.receive.OtlpErrors;
-import dev.otlprelay.receive.OtlpJson;
 import dev.otlprelay.receive.OtlpOutcome;
 import dev.otlprelay.telemetry.ConnectionErrors;
 import dev.otlprelay.telemetry.RelayMetrics;
@@ -31,7 +29,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -317,20 +314,10 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
      */
     private void answerPreflight(ChannelHandlerContext ctx, HttpRequest request) {
         String refusal = cors.refusal(request);
-        FullHttpResponse response;
-        if (refusal == null) {
-            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
-            cors.preflightHeaders(request, response.headers());
-        } else {
-            byte[] text = (refusal + "\n").getBytes(StandardCharsets.UTF_8);
-            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN,
-                    Unpooled.wrappedBuffer(text));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-            response.headers().set(HttpHeaderNames.VARY, "Origin");
+        if (refusal != null) {
             metrics.refusedRequests(TRANSPORT, "cors_refused").increment();
         }
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-        send(ctx, response);
+        send(ctx, cors.preflightAnswer(request, refusal));
         discarding = keepAlive;
         discarded = 0;
     }
@@ -355,21 +342,9 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     }
 
     private void respond(ChannelHandlerContext ctx, OtlpOutcome outcome) {
-        Message message = OtlpErrors.responseMessage(outcome, route == null ? OtlpErrors.Service.TRACES : route.signal);
-        boolean json = responseType.equals(MediaTypes.JSON);
-        byte[] payload = json ? OtlpJson.write(message) : message.toByteArray();
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(outcome.kind().httpStatus()), Unpooled.wrappedBuffer(payload));
-        HttpHeaders h = response.headers();
-        h.set(HttpHeaderNames.CONTENT_TYPE, responseType);
-        h.setInt(HttpHeaderNames.CONTENT_LENGTH, payload.length);
-        if (outcome.kind() == OtlpOutcome.Kind.METHOD_NOT_ALLOWED) {
-            h.set(HttpHeaderNames.ALLOW, "POST");
-        }
-        if (outcome.retryAfter() != null) {
-            h.set(HttpHeaderNames.RETRY_AFTER, OtlpErrors.retryAfterSeconds(outcome));
-        }
-        cors.answerHeaders(origin, h);
+        FullHttpResponse response = OtlpResponses.of(outcome,
+                route == null ? OtlpErrors.Service.TRACES : route.signal, responseType);
+        cors.answerHeaders(origin, response.headers());
         send(ctx, response);
     }
 
