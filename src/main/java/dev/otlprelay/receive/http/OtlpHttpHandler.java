@@ -8,9 +8,6 @@ import dev.otlprelay.receive.OtlpErrors;
 import dev.otlprelay.receive.OtlpOutcome;
 import dev.otlprelay.telemetry.ConnectionErrors;
 import dev.otlprelay.telemetry.RelayMetrics;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -27,31 +24,29 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Handles OTLP/HTTP requests on one connection, one at a time: route, check media type and encoding, read the
- * body under the size limit and the admission budget, inflate it boundedly, hand it to {@link Ingest}, answer.
+ * Handles OTLP/HTTP requests on one connection, one at a time: route ({@link OtlpPath}), check media type and
+ * encoding ({@link MediaTypes}), read the body under the size limit and the admission budget and inflate it
+ * boundedly ({@link RequestBody}), hand it to {@link Ingest}, answer ({@link OtlpResponses}, with {@link Cors}'
+ * headers). A CORS preflight is answered by {@link Cors}.
  *
  * <p>Errors found before the body is read (404, 405, 415, 413 by {@code Content-Length}, 503) are answered at
- * once; the rest of that body is then read and discarded so the connection stays usable, up to a cap.
+ * once; the rest of that body is then read and discarded so the connection stays usable, up to a cap. A request
+ * must arrive whole within {@code receiver.request_timeout}.
  */
 final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     static final String TRANSPORT = RelayMetrics.TRANSPORT_HTTP;
-    /** After an early answer, read and discard at most this much more before closing the connection. */
-    private static final long MAX_DISCARD_BYTES = 64L * 1024 * 1024;
-    /** The body buffer starts at most this large and grows with what arrives. */
-    private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
 
     private final Ingest ingest;
     private final Admission admission;
     private final RelayMetrics metrics;
-    private final long maxRequestBytes;
     private final ConnectionErrors errors;
     private final Duration requestTimeout;
     private final Cors cors;
@@ -67,10 +62,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     private boolean gzip;
     private boolean keepAlive;
     private ClientContext client;
-    private ByteBuf body;
-    private long reserved;
-    private boolean discarding;
-    private long discarded;
+    private final RequestBody body;
 
     OtlpHttpHandler(Ingest ingest, Admission admission, RelayMetrics metrics, long maxRequestBytes,
                     Duration requestTimeout, Cors cors) {
@@ -80,7 +72,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         this.ingest = ingest;
         this.admission = admission;
         this.metrics = metrics;
-        this.maxRequestBytes = maxRequestBytes;
+        this.body = new RequestBody(ingest, admission, maxRequestBytes);
     }
 
     @Override
@@ -90,9 +82,9 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
             startRequest(ctx, request);
         }
         if (msg instanceof HttpContent content) {
-            if (discarding) {
+            if (body.discarding()) {
                 discard(ctx, content);
-            } else if (body != null) {
+            } else if (body.reading()) {
                 append(ctx, content);
             }
             if (content instanceof LastHttpContent) {
@@ -123,9 +115,8 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
             return;
         }
         keepAlive = false;
-        boolean reading = body != null || discarding;
-        releaseBody();
-        discarding = false;
+        boolean reading = body.reading() || body.discarding();
+        body.reset();
         if (reading) {
             respond(ctx, ingest.fail(TRANSPORT, OtlpOutcome.Kind.REQUEST_TIMEOUT, "request_timeout",
                     "the request did not arrive whole within " + requestTimeout.toMillis() + " ms (expected: a "
@@ -144,13 +135,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         responseType = MediaTypes.answerType(contentType);
         if (request.decoderResult().isFailure()) {
             keepAlive = false;
-            Throwable cause = request.decoderResult().cause();
-            answerEarly(ctx, request, cause instanceof TooLongHttpHeaderException
-                    ? ingest.fail(TRANSPORT, OtlpOutcome.Kind.HEADERS_TOO_LARGE, "headers_too_large",
-                            "request headers too large: " + cause.getMessage()
-                                    + " (expected: at most 8 KiB of headers)")
-                    : ingest.fail(TRANSPORT, OtlpOutcome.Kind.BAD_REQUEST, "malformed_http",
-                            "malformed HTTP request: " + cause.getMessage()));
+            answerEarly(ctx, request, undecodable(request.decoderResult().cause()));
             return;
         }
         origin = cors.allowedOrigin(request);
@@ -164,14 +149,21 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
             return;
         }
         HttpHeaders headers = request.headers();
-        long contentLength = HttpUtil.getContentLength(request, -1L);
-        reserved = 0;
         client = new ClientContext(TRANSPORT, headers.get("x-honeycomb-team"), headers.get("x-honeycomb-dataset"));
-        int initialCapacity = (int) Math.min(contentLength > 0 ? contentLength : 8192, INITIAL_BUFFER_BYTES);
-        body = Unpooled.buffer(initialCapacity, (int) Math.min(Integer.MAX_VALUE - 8, maxRequestBytes));
+        body.start(HttpUtil.getContentLength(request, -1L));
         if (HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
+    }
+
+    /** Why a request the HTTP decoder could not read is refused: 431 for headers too large, else 400. */
+    private OtlpOutcome undecodable(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            return ingest.fail(TRANSPORT, OtlpOutcome.Kind.HEADERS_TOO_LARGE, "headers_too_large",
+                    "request headers too large: " + cause.getMessage() + " (expected: at most 8 KiB of headers)");
+        }
+        return ingest.fail(TRANSPORT, OtlpOutcome.Kind.BAD_REQUEST, "malformed_http",
+                "malformed HTTP request: " + cause.getMessage());
     }
 
     /**
@@ -190,14 +182,13 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
                             + (Cors.isPreflight(request) ? "; this is a browser's CORS preflight, and CORS is "
                             + "off: allow the page's origin with RELAY_CORS_ALLOWED_ORIGINS)" : ")"));
         }
-        HttpHeaders headers = request.headers();
         encoding = MediaTypes.encodingOf(contentType);
         if (encoding == null) {
             return ingest.fail(TRANSPORT, OtlpOutcome.Kind.UNSUPPORTED_MEDIA_TYPE, "unsupported_content_type",
                     "unsupported Content-Type \"" + contentType
                             + "\" (expected: application/x-protobuf, application/protobuf or application/json)");
         }
-        String contentEncoding = MediaTypes.token(headers.get(HttpHeaderNames.CONTENT_ENCODING));
+        String contentEncoding = MediaTypes.token(request.headers().get(HttpHeaderNames.CONTENT_ENCODING));
         switch (contentEncoding) {
             case "", "identity" -> gzip = false;
             case "gzip", "x-gzip" -> gzip = true;
@@ -207,62 +198,20 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
                                 + "\" (expected: gzip or identity)");
             }
         }
-        long contentLength = HttpUtil.getContentLength(request, -1L);
-        if (contentLength > maxRequestBytes) {
-            return tooLarge("request body of " + contentLength + " bytes");
-        }
-        // Nothing is reserved, and little allocated, for what the client only says it will send: the budget holds
-        // the bytes that have arrived (append), so slow clients declaring large bodies cannot starve the others.
-        if (admission.utilisation() >= 1.0) {
-            return ingest.refuse(TRANSPORT, "admission");
-        }
-        return null;
+        return body.refusal(HttpUtil.getContentLength(request, -1L));
     }
 
     private void append(ChannelHandlerContext ctx, HttpContent content) {
-        ByteBuf chunk = content.content();
-        long size = (long) body.readableBytes() + chunk.readableBytes();
-        if (size > maxRequestBytes) {
-            failMidBody(ctx, content, tooLarge("request body of more than " + maxRequestBytes + " bytes"));
-            return;
-        }
-        if (size > reserved) {
-            if (!admission.tryAcquire(size - reserved)) {
-                failMidBody(ctx, content, ingest.refuse(TRANSPORT, "admission"));
-                return;
-            }
-            reserved = size;
-        }
-        body.writeBytes(chunk);
-        if (content instanceof LastHttpContent) {
+        OtlpOutcome refused = body.append(content.content());
+        if (refused != null) {
+            failMidBody(ctx, content, refused);
+        } else if (content instanceof LastHttpContent) {
             finish(ctx);
         }
     }
 
     private void finish(ChannelHandlerContext ctx) {
-        byte[] bytes = body.array();
-        int offset = body.arrayOffset() + body.readerIndex();
-        int length = body.readableBytes();
-        CompletableFuture<OtlpOutcome> result;
-        if (gzip && length > 0) {
-            try {
-                BoundedInflater.Inflated inflated = BoundedInflater.gunzip(bytes, offset, length, maxRequestBytes,
-                        admission);
-                releaseBody();
-                reserved = inflated.reserved();
-                result = handOn(inflated.bytes(), 0, inflated.length());
-            } catch (BoundedInflater.TooLargeException e) {
-                result = completed(tooLarge("gzip body that inflates to more than " + maxRequestBytes + " bytes"));
-            } catch (BoundedInflater.OverBudgetException e) {
-                result = completed(ingest.refuse(TRANSPORT, "admission"));
-            } catch (IOException e) {
-                result = completed(ingest.fail(TRANSPORT, OtlpOutcome.Kind.BAD_REQUEST, "invalid_gzip",
-                        "invalid gzip body: " + e.getMessage()
-                                + " (expected: a complete gzip stream, as Content-Encoding: gzip says)"));
-            }
-        } else {
-            result = handOn(bytes, offset, length);
-        }
+        CompletableFuture<OtlpOutcome> result = body.handOn(route, encoding, gzip, client);
         if (result.isDone()) {
             // Give the budget back before answering: once a client has its answer, the bytes are no longer held.
             resetRequest();
@@ -271,8 +220,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         }
         // A destination acknowledges once the data is durable: keep the budget, read nothing more on this
         // connection, and answer when it is settled.
-        long held = reserved;
-        reserved = 0;
+        long held = body.keepBudget();
         resetRequest();
         ctx.channel().config().setAutoRead(false);
         result.whenComplete((outcome, error) -> ctx.executor().execute(() -> {
@@ -282,61 +230,42 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
         }));
     }
 
-    private CompletableFuture<OtlpOutcome> handOn(byte[] bytes, int offset, int length) {
-        return route.handOn(ingest, bytes, offset, length, encoding, client);
-    }
-
-    private static CompletableFuture<OtlpOutcome> completed(OtlpOutcome outcome) {
-        return CompletableFuture.completedFuture(outcome);
-    }
-
-    private OtlpOutcome tooLarge(String what) {
-        return ingest.fail(TRANSPORT, OtlpOutcome.Kind.PAYLOAD_TOO_LARGE, "too_large", what + " is over the limit of "
-                + maxRequestBytes + " bytes after decompression (expected: smaller batches, e.g. a lower "
-                + "OTEL_BSP_MAX_EXPORT_BATCH_SIZE; the limit is RELAY_MAX_REQUEST_BYTES)");
-    }
-
     /** Answers before (all of) the body is read, then discards the rest of it. */
     private void answerEarly(ChannelHandlerContext ctx, HttpRequest request, OtlpOutcome outcome) {
         if (HttpUtil.is100ContinueExpected(request)) {
             // The client may or may not send the body now; only a fresh connection is unambiguous.
             keepAlive = false;
         }
-        releaseBody();
+        body.release();
         respond(ctx, outcome);
-        discarding = keepAlive;
-        discarded = 0;
+        if (keepAlive) {
+            body.discardRest();
+        }
     }
 
-    /**
-     * A CORS preflight: 204 with what the page may do, or 403 saying why not (a browser shows only that CORS
-     * blocked the request; the reason is for whoever looks with curl, and counted as {@code cors_refused}).
-     */
+    /** A CORS preflight, answered by {@link Cors}; a refused one is counted as {@code cors_refused}. */
     private void answerPreflight(ChannelHandlerContext ctx, HttpRequest request) {
         String refusal = cors.refusal(request);
         if (refusal != null) {
             metrics.refusedRequests(TRANSPORT, "cors_refused").increment();
         }
         send(ctx, cors.preflightAnswer(request, refusal));
-        discarding = keepAlive;
-        discarded = 0;
+        if (keepAlive) {
+            body.discardRest();
+        }
     }
 
     private void failMidBody(ChannelHandlerContext ctx, HttpContent content, OtlpOutcome outcome) {
-        releaseBody();
+        body.release();
         respond(ctx, outcome);
-        discarding = keepAlive;
-        discarded = 0;
-        if (discarding) {
+        if (keepAlive) {
+            body.discardRest();
             discard(ctx, content);
         }
     }
 
     private void discard(ChannelHandlerContext ctx, HttpContent content) {
-        discarded += content.content().readableBytes();
-        if (content instanceof LastHttpContent) {
-            discarding = false;
-        } else if (discarded > MAX_DISCARD_BYTES) {
+        if (!body.discard(content)) {
             ctx.close();
         }
     }
@@ -361,25 +290,16 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     }
 
     private void resetRequest() {
-        releaseBody();
-        discarding = false;
+        body.reset();
         gzip = false;
         encoding = null;
         client = null;
     }
 
-    private void releaseBody() {
-        body = null;
-        if (reserved > 0) {
-            admission.release(reserved);
-            reserved = 0;
-        }
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelDeadline();
-        releaseBody();
+        body.release();
         super.channelInactive(ctx);
     }
 
@@ -394,7 +314,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        releaseBody();
+        body.release();
         errors.caught(cause);
         ctx.close();
     }
