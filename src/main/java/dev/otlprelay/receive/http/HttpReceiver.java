@@ -91,7 +91,7 @@ public final class HttpReceiver implements AutoCloseable {
         @Override
         public void http1(ChannelHandlerContext sniffer) {
             sniffer.pipeline().addAfter(sniffer.name(), "otlp", new OtlpHttpHandler(ingest, admission, metrics,
-                    maxRequestBytes, requestTimeout, cors));
+                    maxRequestBytes, requestTimeout, cors, errors));
             sniffer.pipeline().addAfter(sniffer.name(), "idle", new IdleStateHandler(IDLE_SECONDS, 0, 0,
                     TimeUnit.SECONDS));
             sniffer.pipeline().addAfter(sniffer.name(), "http", new HttpServerCodec());
@@ -108,7 +108,7 @@ public final class HttpReceiver implements AutoCloseable {
                         protected void initChannel(Http2StreamChannel stream) {
                             stream.pipeline().addLast("route", new Http2StreamRouter(grpcAddress,
                                     () -> new OtlpHttpHandler(ingest, admission, metrics, maxRequestBytes,
-                                            requestTimeout, cors), errors,
+                                            requestTimeout, cors, errors), errors,
                                     () -> metrics.refusedRequests(OtlpHttpHandler.TRANSPORT, "wrong_protocol")
                                             .increment()));
                         }

@@ -64,11 +64,19 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     private ClientContext client;
     private final RequestBody body;
 
+    /** A handler on its own (as tests build one), counting connection errors itself. */
     OtlpHttpHandler(Ingest ingest, Admission admission, RelayMetrics metrics, long maxRequestBytes,
                     Duration requestTimeout, Cors cors) {
+        this(ingest, admission, metrics, maxRequestBytes, requestTimeout, cors,
+                new ConnectionErrors(metrics, TRANSPORT));
+    }
+
+    /** @param errors counts connection errors; one for the listener, shared by its handlers */
+    OtlpHttpHandler(Ingest ingest, Admission admission, RelayMetrics metrics, long maxRequestBytes,
+                    Duration requestTimeout, Cors cors, ConnectionErrors errors) {
         this.requestTimeout = requestTimeout;
         this.cors = cors;
-        this.errors = new ConnectionErrors(metrics, TRANSPORT);
+        this.errors = errors;
         this.ingest = ingest;
         this.admission = admission;
         this.metrics = metrics;
