@@ -253,4 +253,21 @@ class HttpBadInputTest {
         }
         assertThat(refused("headers_too_large")).isEqualTo(before + 1);
     }
+
+    @Test
+    void aContentLengthOverTheLimitGets413BeforeAnyOfTheBodyIsSent() throws Exception {
+        double before = refused("too_large");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", relay.relay.httpPort())) {
+            socket.setSoTimeout(10_000);
+            // The body is never sent: only an answer given on the headers alone can arrive.
+            String request = "POST /v1/traces HTTP/1.1\r\nHost: relay\r\nContent-Type: application/x-protobuf\r\n"
+                    + "Content-Length: " + (LIMIT + 1) + "\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            byte[] head = new byte[512];
+            int n = socket.getInputStream().read(head);
+            String answer = new String(head, 0, Math.max(n, 0), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 413");
+        }
+        assertThat(refused("too_large")).isEqualTo(before + 1);
+    }
 }
