@@ -16,20 +16,35 @@ import java.util.regex.Pattern;
  * {@code stringOnly}, stripping), what to say when the text is wrong, and how to write a value back as the file
  * would. The kinds every key of {@link Keys} uses are the constants and factories below.
  *
+ * @param words      the kind in a few words, for the key reference's kind column (docs/configuration.md); for a
+ *                   list's item kind, in the plural ("attribute keys"), as the reference writes "list of" before it
  * @param expected   what a valid text looks like, for "(expected: ...)" in a problem
  * @param parser     the value of a text, or null to refuse it; paths resolve against the working directory
  * @param stringOnly a YAML number or boolean is refused (put it in quotes): for keys whose text is kept as is
  * @param show       a value as text the parser reads back to the same value
  */
-record ValueKind<T>(String expected, Parser<T> parser, boolean stringOnly, Function<T, String> show) {
+record ValueKind<T>(String words, String expected, Parser<T> parser, boolean stringOnly, Function<T, String> show) {
 
     /** Reads a text; null when the text is not a value of this kind. */
     interface Parser<T> {
         T parse(String text, Path workingDir);
     }
 
-    static <T> ValueKind<T> of(String expected, Function<String, T> parser, Function<T, String> show) {
-        return new ValueKind<>(expected, (text, dir) -> parser.apply(text), false, show);
+    static <T> ValueKind<T> of(String words, String expected, Function<String, T> parser,
+                               Function<T, String> show) {
+        return new ValueKind<>(words, expected, (text, dir) -> parser.apply(text), false, show);
+    }
+
+    /**
+     * Only the words for a key its own reader parses (the API key, {@code retry_on}, conditions): the key reference
+     * names its kind, and nothing reads a text through it.
+     */
+    static ValueKind<Void> named(String words) {
+        return new ValueKind<>(words, null, (text, dir) -> {
+            throw new IllegalStateException("read by its own reader");
+        }, false, v -> {
+            throw new IllegalStateException("shown by its own reader");
+        });
     }
 
     T parse(String text, Path workingDir) {
@@ -42,6 +57,11 @@ record ValueKind<T>(String expected, Parser<T> parser, boolean stringOnly, Funct
 
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
+    /**
+     * A size kind's words, before its range: sizes take units, so the example shows one (a fixed one: some keys'
+     * examples are their defaults, sized from the heap, and the reference must not depend on the machine).
+     */
+    private static final String SIZE_WORDS = "size in bytes (e.g. 64MiB)";
 
     /** Honeycomb refuses batch requests over 5 MB, so {@code honeycomb.batch_max_bytes} may not exceed this. */
     static final long HONEYCOMB_MAX_BATCH_BYTES = 5_000_000;
@@ -56,7 +76,8 @@ record ValueKind<T>(String expected, Parser<T> parser, boolean stringOnly, Funct
      * A browser origin as the {@code Origin} header writes it (scheme://host[:port], no path; one trailing
      * {@code /} is forgiven), with at most one {@code *}; or {@code *} alone for any origin; kept in lower case.
      */
-    static final ValueKind<String> CORS_ORIGIN = of("an origin such as https://app.example.com or "
+    static final ValueKind<String> CORS_ORIGIN = of(
+            "origins (`https://app.example.com`, `https://*.example.com`, or `*` for any)", "an origin such as https://app.example.com or "
             + "http://localhost:3000 (scheme, host and port, no path), with at most one * (https://*.example.com), "
             + "or * for any origin", s -> {
                 String o = s.toLowerCase(Locale.ROOT);
@@ -68,14 +89,15 @@ record ValueKind<T>(String expected, Parser<T> parser, boolean stringOnly, Funct
             }, s -> s);
 
     /** A request header name (an HTTP token), or {@code *} for any; kept as written. */
-    static final ValueKind<String> CORS_HEADER = of("a request header name such as x-honeycomb-team, or * for any",
+    static final ValueKind<String> CORS_HEADER = of("request header names, or `*` for any",
+            "a request header name such as x-honeycomb-team, or * for any",
             s -> HEADER_TOKEN.matcher(s).matches() ? s : null, s -> s);
 
     /** An attribute key, kept as written. */
-    static final ValueKind<String> ATTRIBUTE_KEY = of("an attribute key", s -> s, s -> s);
+    static final ValueKind<String> ATTRIBUTE_KEY = of("attribute keys", "an attribute key", s -> s, s -> s);
 
     static ValueKind<HostPort> address(HostPort example) {
-        return of("host:port with port 0-65535, e.g. " + example, s -> {
+        return of("host:port", "host:port with port 0-65535, e.g. " + example, s -> {
             try {
                 return HostPort.parse(s);
             } catch (IllegalArgumentException e) {
@@ -85,17 +107,19 @@ record ValueKind<T>(String expected, Parser<T> parser, boolean stringOnly, Funct
     }
 
     static ValueKind<Long> size(long example) {
-        return of("a size in bytes >= 0, e.g. " + example + " or " + Values.binarySize(example),
+        return of(SIZE_WORDS, "a size in bytes >= 0, e.g. " + example + " or " + Values.binarySize(example),
                 s -> Values.parseSize(s, 0, Long.MAX_VALUE), n -> Long.toString(n));
     }
 
     static ValueKind<Long> positiveIntSize(long example) {
-        return of("a size in bytes from 1 to " + Integer.MAX_VALUE + ", e.g. " + example + " or "
+        return of(SIZE_WORDS + ", 1 to " + Integer.MAX_VALUE,
+                "a size in bytes from 1 to " + Integer.MAX_VALUE + ", e.g. " + example + " or "
                 + Values.binarySize(example), s -> Values.parseSize(s, 1, Integer.MAX_VALUE), n -> Long.toString(n));
     }
 
     static ValueKind<Long> sizeAtLeast(long min, long example) {
-        return of("a size in bytes >= " + Values.binarySize(min) + ", e.g. " + example + " or "
+        return of(SIZE_WORDS + ", at least " + Values.binarySize(min),
+                "a size in bytes >= " + Values.binarySize(min) + ", e.g. " + example + " or "
                 + Values.binarySize(example), s -> Values.parseSize(s, min, Long.MAX_VALUE), n -> Long.toString(n));
     }
 
@@ -104,39 +128,43 @@ record ValueKind<T>(String expected, Parser<T> parser, boolean stringOnly, Funct
     }
 
     static ValueKind<Long> sizeBetween(long min, long max, String why, long example) {
-        return of("a size in bytes from " + Values.binarySize(min) + " to " + max + why + ", e.g. "
+        return of("size in bytes (e.g. " + Values.binarySize(example) + "), " + Values.binarySize(min) + " to "
+                + max,
+                "a size in bytes from " + Values.binarySize(min) + " to " + max + why + ", e.g. "
                 + example + " or " + Values.binarySize(example), s -> Values.parseSize(s, min, max),
                 n -> Long.toString(n));
     }
 
     static ValueKind<Long> whole(long min, long max, String note, long example) {
-        return of("a whole number from " + min + " to " + max + note + ", e.g. " + example,
+        return of("whole number, " + min + " to " + max + note,
+                "a whole number from " + min + " to " + max + note + ", e.g. " + example,
                 s -> Values.parseWhole(s, min, max), n -> Long.toString(n));
     }
 
     static ValueKind<Double> decimal(String range, double min, double max, double example) {
-        return of("a number " + range + ", e.g. " + Values.formatDecimal(example),
+        return of("number " + range, "a number " + range + ", e.g. " + Values.formatDecimal(example),
                 s -> Values.parseDecimal(s, min, max), Values::formatDecimal);
     }
 
-    static final ValueKind<Duration> DURATION = of(
+    static final ValueKind<Duration> DURATION = of("duration (e.g. 15s)",
             "a duration >= 0 such as 15s, 500ms, 2m or 1h, or whole seconds", Values::parseDuration,
             Values::formatDuration);
 
-    static final ValueKind<Duration> POSITIVE_DURATION = of(
+    static final ValueKind<Duration> POSITIVE_DURATION = of("duration > 0 (e.g. 15s)",
             "a duration > 0 such as 15s, 500ms, 2m or 1h, or whole seconds", s -> {
                 Duration d = Values.parseDuration(s);
                 return d == null || d.isZero() ? null : d;
             }, Values::formatDuration);
 
-    static final ValueKind<Boolean> BOOLEAN = of("true or false",
+    static final ValueKind<Boolean> BOOLEAN = of("`true` or `false`", "true or false",
             s -> switch (s.toLowerCase(Locale.ROOT)) {
                 case "true", "on", "yes" -> Boolean.TRUE;
                 case "false", "off", "no" -> Boolean.FALSE;
                 default -> null;
             }, b -> Boolean.toString(b));
 
-    static final ValueKind<HoneycombConfig.KeyMode> KEY_MODE = of("relay, client or client-or-relay", s -> {
+    static final ValueKind<HoneycombConfig.KeyMode> KEY_MODE = of("`relay`, `client` or `client-or-relay`",
+            "relay, client or client-or-relay", s -> {
         for (HoneycombConfig.KeyMode m : HoneycombConfig.KeyMode.values()) {
             if (m.word().equalsIgnoreCase(s)) {
                 return m;
@@ -146,14 +174,15 @@ record ValueKind<T>(String expected, Parser<T> parser, boolean stringOnly, Funct
     }, HoneycombConfig.KeyMode::word);
 
     /** {@code honeycomb.compression}: true for gzip. */
-    static final ValueKind<Boolean> COMPRESSION = of("gzip or none",
+    static final ValueKind<Boolean> COMPRESSION = of("`gzip` or `none`", "gzip or none",
             s -> switch (s.toLowerCase(Locale.ROOT)) {
                 case "gzip" -> Boolean.TRUE;
                 case "none" -> Boolean.FALSE;
                 default -> null;
             }, gzip -> gzip ? "gzip" : "none");
 
-    static final ValueKind<SpoolConfig.Fsync> FSYNC = of("always, interval or never",
+    static final ValueKind<SpoolConfig.Fsync> FSYNC = of("`always`, `interval` or `never`",
+            "always, interval or never",
             s -> switch (s.toLowerCase(Locale.ROOT)) {
                 case "always" -> SpoolConfig.Fsync.ALWAYS;
                 case "interval" -> SpoolConfig.Fsync.INTERVAL;
@@ -161,7 +190,7 @@ record ValueKind<T>(String expected, Parser<T> parser, boolean stringOnly, Funct
                 default -> null;
             }, f -> f.name().toLowerCase(Locale.ROOT));
 
-    static final ValueKind<XrayConfig.Documents> DOCUMENTS = of("nested or per_span", s -> {
+    static final ValueKind<XrayConfig.Documents> DOCUMENTS = of("`nested` or `per_span`", "nested or per_span", s -> {
         for (XrayConfig.Documents d : XrayConfig.Documents.values()) {
             if (d.word().equalsIgnoreCase(s)) {
                 return d;
@@ -171,7 +200,7 @@ record ValueKind<T>(String expected, Parser<T> parser, boolean stringOnly, Funct
     }, XrayConfig.Documents::word);
 
     /** {@code xray.daemon_address}: empty means "not configured" (the default address is used). */
-    static final ValueKind<Optional<HostPort>> DAEMON_ADDRESS = of(
+    static final ValueKind<Optional<HostPort>> DAEMON_ADDRESS = of("host:port, or `tcp:host:port udp:host:port`",
             "host:port or \"tcp:host:port udp:host:port\", e.g. " + XrayConfig.defaults().daemonAddress(), s -> {
                 if (s.isEmpty()) {
                     return Optional.empty();
@@ -180,7 +209,7 @@ record ValueKind<T>(String expected, Parser<T> parser, boolean stringOnly, Funct
                 return udp == null ? null : Optional.of(udp);
             }, a -> a.map(HostPort::toString).orElse(""));
 
-    static final ValueKind<DebugExporterConfig.Mode> MODE = of("auto, true or false",
+    static final ValueKind<DebugExporterConfig.Mode> MODE = of("`auto`, `true` or `false`", "auto, true or false",
             s -> switch (s.toLowerCase(Locale.ROOT)) {
                 case "auto" -> DebugExporterConfig.Mode.AUTO;
                 case "true", "on", "yes" -> DebugExporterConfig.Mode.ON;
@@ -188,17 +217,19 @@ record ValueKind<T>(String expected, Parser<T> parser, boolean stringOnly, Funct
                 default -> null;
             }, m -> m.name().toLowerCase(Locale.ROOT));
 
-    static final ValueKind<String> ENDPOINT = new ValueKind<>(
+    static final ValueKind<String> ENDPOINT = new ValueKind<>("http(s) URL",
             "an absolute http(s) URL, e.g. " + HoneycombConfig.DEFAULT_API_ENDPOINT,
             (s, dir) -> endpoint(s), true, s -> s);
 
-    static final ValueKind<String> DATASET = new ValueKind<>("a dataset name", (s, dir) -> s, true, s -> s);
+    static final ValueKind<String> DATASET = new ValueKind<>("dataset name", "a dataset name", (s, dir) -> s, true,
+            s -> s);
 
     /**
      * {@code honeycomb.spool.dir} / {@code RELAY_SPOOL_DIR}: an absolute path resolved against the working
      * directory, or empty (also {@value #OFF}, as the effective configuration shows it) for off.
      */
-    static final ValueKind<Optional<Path>> SPOOL_DIR = new ValueKind<>("a directory path, or empty for no spool",
+    static final ValueKind<Optional<Path>> SPOOL_DIR = new ValueKind<>("directory path",
+            "a directory path, or empty for no spool",
             (s, dir) -> {
                 if (s.isEmpty() || s.equals(OFF)) {
                     return Optional.empty();
@@ -216,7 +247,7 @@ record ValueKind<T>(String expected, Parser<T> parser, boolean stringOnly, Funct
      * directory; empty for none. Its content is checked by the sampling stage's loader (at start and by
      * {@code check-config}), which knows the rule formats.
      */
-    static final ValueKind<Optional<Path>> RULES_FILE = new ValueKind<>(
+    static final ValueKind<Optional<Path>> RULES_FILE = new ValueKind<>("file path",
             "a readable X-Ray sampling rules file (JSON), or empty for none", (s, dir) -> {
                 if (s.isEmpty() || s.equals(OFF)) {
                     return Optional.empty();
