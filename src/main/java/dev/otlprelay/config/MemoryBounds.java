@@ -32,29 +32,56 @@ public final class MemoryBounds {
         return Runtime.getRuntime().maxMemory();
     }
 
+    private static final Share HONEYCOMB_QUEUE = new Share(20, MIB, 256 * MIB);
+    private static final Share SAMPLING_BUFFER = new Share(12, MIB, 128 * MIB);
+    private static final Share XRAY_QUEUE = new Share(8, MIB, 64 * MIB);
+    /** At least the default gRPC message limit, which the budget must be able to admit. */
+    private static final Share INFLIGHT = new Share(8, 4 * MIB, 64 * MIB);
+    private static final long MAX_REQUEST_CAP = 20 * MIB;
+
+    /**
+     * Each default in words, for the key reference (docs/configuration.md). The request limit and the buffer come out
+     * as plain shares too: the limit is the budget capped at 20 MiB, and the buffer's floor, that limit, is never more
+     * than 4 MiB or 12 % of the heap. {@code MemoryBoundsTest} checks each against its function.
+     */
+    static final String HONEYCOMB_QUEUE_RULE = HONEYCOMB_QUEUE.rule();
+    static final String SAMPLING_BUFFER_RULE = "12% of the max heap, at least 4MiB, at most 128MiB";
+    static final String XRAY_QUEUE_RULE = XRAY_QUEUE.rule();
+    static final String INFLIGHT_RULE = INFLIGHT.rule();
+    static final String MAX_REQUEST_RULE = "8% of the max heap, at least 4MiB, at most 20MiB";
+
     static long honeycombQueue(long maxHeap) {
-        return share(maxHeap, 20, 256 * MIB);
+        return HONEYCOMB_QUEUE.of(maxHeap);
     }
 
     static long samplingBuffer(long maxHeap) {
-        return Math.max(maxRequest(maxHeap), share(maxHeap, 12, 128 * MIB));
+        return Math.max(maxRequest(maxHeap), SAMPLING_BUFFER.of(maxHeap));
     }
 
     static long xrayQueue(long maxHeap) {
-        return share(maxHeap, 8, 64 * MIB);
+        return XRAY_QUEUE.of(maxHeap);
     }
 
-    /** At least the default gRPC message limit, which the budget must be able to admit. */
     static long inflight(long maxHeap) {
-        return Math.max(4 * MIB, share(maxHeap, 8, 64 * MIB));
+        return INFLIGHT.of(maxHeap);
     }
 
     static long maxRequest(long maxHeap) {
-        return Math.min(20 * MIB, inflight(maxHeap));
+        return Math.min(MAX_REQUEST_CAP, inflight(maxHeap));
     }
 
-    /** {@code percent} of the heap, at least 1 MiB (the smallest bound the keys accept), at most {@code cap}. */
-    private static long share(long maxHeap, int percent, long cap) {
-        return Math.min(cap, Math.max(MIB, maxHeap / 100 * percent));
+    /**
+     * {@code percent} of the heap, at least {@code floor} (1 MiB, the smallest bound the keys accept, unless more is
+     * needed), at most {@code cap}.
+     */
+    private record Share(int percent, long floor, long cap) {
+        long of(long maxHeap) {
+            return Math.min(cap, Math.max(floor, maxHeap / 100 * percent));
+        }
+
+        String rule() {
+            return percent + "% of the max heap, at least " + Values.binarySize(floor) + ", at most "
+                    + Values.binarySize(cap);
+        }
     }
 }

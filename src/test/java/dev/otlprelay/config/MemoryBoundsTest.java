@@ -4,11 +4,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The memory bounds not set are sized from the max heap; bounds set that cannot fit it are refused at start. */
 class MemoryBoundsTest extends ConfigFileTest {
     private static final long MIB = 1024L * 1024;
+    private static final Pattern RULE = Pattern.compile("(\\d+)% of the max heap, at least (\\S+), at most (\\S+)");
+
+    /** docs/configuration.md states each heap-sized default in words; the words say what the default is. */
+    @Test
+    void eachHeapSizedDefaultIsTheShareItsRuleStates() {
+        long[] heaps = {0, MIB, 32 * MIB, 40 * MIB, 50 * MIB, 64 * MIB, 192 * MIB, 256 * MIB, 1000 * MIB, 1024 * MIB,
+                2048 * MIB, 8192 * MIB, 65536 * MIB};
+        for (Key<?> key : Keys.ALL) {
+            if (!key.fromHeap()) {
+                continue;
+            }
+            Matcher rule = RULE.matcher(key.heapRule());
+            assertThat(rule.matches()).as("%s: %s", key.path(), key.heapRule()).isTrue();
+            long percent = Long.parseLong(rule.group(1));
+            long atLeast = Values.parseSize(rule.group(2), 0, Long.MAX_VALUE);
+            long atMost = Values.parseSize(rule.group(3), 0, Long.MAX_VALUE);
+            for (long heap : heaps) {
+                assertThat(key.defaultValue(heap)).as("%s with a max heap of %d", key.path(), heap)
+                        .isEqualTo(Math.min(atMost, Math.max(atLeast, heap / 100 * percent)));
+            }
+        }
+    }
 
     @Test
     void inASmallHeapTheDefaultsAreShares() throws Exception {
