@@ -13,7 +13,8 @@ import java.util.function.LongFunction;
  *                {@link Reading#OWN}, one that only names it ({@link ValueKind#named}); null for a section
  * @param dflt    the default from the JVM's max heap (most defaults do not depend on it); null for a section
  * @param heapRule how the default is sized from the heap ({@link MemoryBounds}), in words; null for a fixed default
- * @param summary what the key means, in one line, for the key reference (docs/configuration.md); markdown
+ * @param summary what the key means, in one line, for the key reference (docs/configuration.md): markdown, links
+ *                relative to docs/; for a nested section, a sentence shown under its heading
  */
 record Key<T>(String section, String name, String env, Reading reading, ValueKind<T> kind, LongFunction<?> dflt,
               String heapRule, String summary) {

@@ -60,7 +60,7 @@ final class Keys {
             "an OTLP/HTTP request must arrive whole within this of its first line, else 408 and the connection closes");
     static final Key<Void> CORS = section("receiver", "cors",
             "CORS for browser apps (OpenTelemetry's web exporters) on the OTLP/HTTP port; off without allowed origins "
-                    + "(`docs/receiving.md`).");
+                    + "([receiving.md](receiving.md#browser-apps-cors)).");
     static final Key<String> CORS_ALLOWED_ORIGINS = list("receiver.cors", "allowed_origins",
             "RELAY_CORS_ALLOWED_ORIGINS", ValueKind.CORS_ORIGIN,
             "origins browser apps may send from; empty = CORS off");
@@ -87,8 +87,9 @@ final class Keys {
     static final Key<String> DATASET = value("honeycomb", "dataset", "HONEYCOMB_DATASET", ValueKind.DATASET, "",
             "the dataset, only for Honeycomb Classic environments");
     static final Key<HoneycombConfig.KeyMode> KEY_MODE = value("honeycomb", "key_mode", null, ValueKind.KEY_MODE,
-            H.keyMode(), "whose key authenticates a batch: always `api_key`, each request's own "
-                    + "`x-honeycomb-team`, or the request's when it has one, else `api_key` (`docs/honeycomb.md`)");
+            H.keyMode(), "whose key authenticates a batch: `relay`, always `api_key`; `client`, each request's own "
+                    + "`x-honeycomb-team`; `client-or-relay`, the request's when it has one, else `api_key` "
+                    + "([honeycomb.md](honeycomb.md#keys))");
     static final Key<Boolean> COMPRESSION = value("honeycomb", "compression", null, ValueKind.COMPRESSION, H.gzip(),
             "compression of the batches sent");
     static final Key<Duration> BATCH_TIMEOUT = value("honeycomb", "batch_timeout", null,
@@ -127,7 +128,8 @@ final class Keys {
             ValueKind.POSITIVE_DURATION, H.readyMaxQueueAge(),
             "`/readyz` fails when the oldest queued batch is older than this");
     static final Key<Void> SPOOL = section("honeycomb", "spool",
-            "The durable spool on disk for the export queue; off without a directory (`docs/durability.md`).");
+            "The durable spool on disk for the export queue; off without a directory "
+                    + "([durability.md](durability.md)).");
     static final Key<Optional<Path>> SPOOL_DIR = value("honeycomb.spool", "dir", "RELAY_SPOOL_DIR",
             ValueKind.SPOOL_DIR, Optional.empty(), "directory of the segment log (relative to the working directory); "
                     + "empty = no spool; one relay per directory");
@@ -197,10 +199,12 @@ final class Keys {
             ValueKind.whole(1, 1_000_000_000, "", SM.droppedFilterTraces()), (long) SM.droppedFilterTraces(),
             "dropped trace ids remembered (in a compact filter)");
     static final Key<Void> CONDITIONS = own("sampling", "conditions", null,
-            ValueKind.named("list of conditions (examples in `config/relay.yaml`)"), List.of(),
-            "whole-trace conditions tried before the rules, first match wins");
+            ValueKind.named("list of conditions"), List.of(), "whole-trace conditions tried before the rules, first "
+                    + "match wins ([sampling.md](sampling.md#whole-trace-conditions); examples in "
+                    + "`config/relay.yaml`)");
     static final Key<Void> SAMPLING_XRAY = section("sampling", "xray",
-            "X-Ray's own rules; with both keys empty X-Ray follows the decision above (`docs/sampling.md`).");
+            "X-Ray's own rules; with both keys empty X-Ray follows the decision above "
+                    + "([sampling.md](sampling.md#per-destination)).");
     static final Key<Optional<Path>> XRAY_RULES_FILE = value("sampling.xray", "rules_file", null,
             ValueKind.RULES_FILE, Optional.empty(), "X-Ray rules file for the X-Ray destination only");
     static final Key<Void> XRAY_CONDITIONS = own("sampling.xray", "conditions", null,
